@@ -1,0 +1,44 @@
+package drivers
+
+import (
+	"context"
+	"net/netip"
+
+	"github.com/netplan-dev/netplan/model"
+)
+
+// Kernel observes and changes the kernel state of one host.
+// Implementations must allow Do to be called from several goroutines at once
+// for steps of the same phase.
+type Kernel interface {
+	// Observe reads the live State of q.Stack (every object labelled as the
+	// stack's) and reports objects that carry names q asks about but that the
+	// stack does not own.
+	Observe(ctx context.Context, q Query) (*Observation, error)
+	// Do performs one step. Errors name the object and the operation.
+	Do(ctx context.Context, step model.Step) error
+	// Close releases handles and sockets.
+	Close() error
+}
+
+// Query says which stack to observe and which names the configuration wants.
+type Query struct {
+	Stack   string
+	Bridges []string       // bridge link names the configuration uses
+	Netns   []string       // namespace names the configuration uses
+	Subnets []netip.Prefix // subnets the configuration uses: checked against routes the stack does not own
+	Sysctls []string       // sysctl keys to read into State.Sysctls
+}
+
+// Observation is what Observe saw.
+type Observation struct {
+	State   *model.State
+	Foreign []Foreign // sorted by Kind, then Name
+}
+
+// Foreign is an object with a name the configuration wants that the stack does not own.
+type Foreign struct {
+	Kind   string // "bridge" (any link with that name), "netns", "table", "route"
+	Name   string // link, namespace or table name, or the route's prefix
+	Detail string // who owns it when known (another stack's label, a link kind, a route's device)
+}

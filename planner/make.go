@@ -1,0 +1,30 @@
+package planner
+
+import "github.com/netplan-dev/netplan/model"
+
+// Target builds the State a configuration asks for, given what is live:
+// addresses are allocated keeping those containers already hold.
+func Target(d *model.Desired, observed *model.State) (*model.State, error) {
+	panic("planner.Target: not implemented yet")
+}
+
+// Diff plans the steps from observed to target, and the resource changes a
+// person reads. Keys of observed.Sysctls that target does not name are left alone.
+func Diff(target, observed *model.State) *Plan {
+	panic("planner.Diff: not implemented yet")
+}
+
+// Make is Target followed by Diff.
+func Make(d *model.Desired, observed *model.State) (*Plan, error) {
+	t, err := Target(d, observed)
+	if err != nil {
+		return nil, err
+	}
+	return Diff(t, observed), nil
+}
+
+// Fingerprint is a stable hash of a State, saved with a plan so apply can
+// refuse it when the host changed since.
+func Fingerprint(s *model.State) string {
+	panic("planner.Fingerprint: not implemented yet")
+}
