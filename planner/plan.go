@@ -28,6 +28,7 @@ type Plan struct {
 	Changes     []ResourceChange `json:"changes"`     // every resource, sorted by address, no-ops included
 	Steps       []model.Step     `json:"steps"`       // kernel operations, in phase order
 	Target      *model.State     `json:"target"`      // the State the steps lead to
+	Observed    *model.State     `json:"observed"`    // the live State the plan was made from (rollback returns to it)
 	Fingerprint string           `json:"fingerprint"` // hash of the observed State the plan was made from
 }
 
