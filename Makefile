@@ -1,0 +1,40 @@
+# netplan: make demo runs the seed example in a sandbox; make test runs every test.
+GO      ?= go
+BIN     := bin
+PKGS    := ./...
+FUZZ_N  ?= 300x
+
+.PHONY: all build test unit fuzz-short fuzz demo lint bench clean
+
+all: build
+
+build:
+	$(GO) build -o $(BIN)/netplan ./cmd/netplan
+	$(GO) build -o $(BIN)/peer ./e2e/peer
+
+# Every test: unit tests, kernel integration tests and end-to-end tests (these
+# run inside their own sandboxes and need root), then short fuzz runs.
+test: lint
+	$(GO) test -count=1 -timeout 40m $(PKGS)
+	$(MAKE) fuzz-short
+
+fuzz-short:
+	$(GO) test -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZ_N) ./config
+	$(GO) test -run '^$$' -fuzz '^FuzzRead$$' -fuzztime $(FUZZ_N) ./planfile
+
+fuzz:
+	$(GO) test -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime 5m ./config
+	$(GO) test -run '^$$' -fuzz '^FuzzRead$$' -fuzztime 5m ./planfile
+
+demo: build
+	scripts/sandbox.sh scripts/demo.sh
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet $(PKGS)
+
+bench: build
+	scripts/sandbox.sh scripts/bench.sh
+
+clean:
+	rm -rf $(BIN)

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# make bench: netplan against the iproute2 + nft shell loop (scripts/baseline.sh),
+# same machine, same run, same sandbox kind. Prints times and ratios.
+#   BENCH_SIZES="100 300 1000" scripts/sandbox.sh scripts/bench.sh
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+. "$here/scripts/in-sandbox.sh"
+in_sandbox_or_die
+netplan="$here/bin/netplan"
+sizes=${BENCH_SIZES:-100 300 1000}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+now() { date +%s%N; }
+ms() { echo "scale=1; ($2 - $1) / 1000000" | bc; }
+# run_ms CMD...: wall time of one command in ms (stdout discarded)
+run_ms() { local t0 t1; t0=$(now); "$@" > /dev/null; t1=$(now); ms "$t0" "$t1"; }
+peak_mb() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -n1 | awk '{printf "%.0f", $1/1024}'; }
+ratio() { echo "scale=1; $1 / $2" | bc; }
+pct() { echo "scale=2; 100 * $1 / $2" | bc; }
+
+rows=()
+for n in $sizes; do
+  # A fresh sandbox per size so nothing of the last one lingers.
+  if [ -z "${BENCH_INNER:-}" ]; then
+    BENCH_INNER=1 BENCH_SIZES=$n "$here/scripts/sandbox.sh" "$0" >> "$work/rows"
+    continue
+  fi
+  cfg="$work/cfg"; mkdir -p "$cfg"
+  "$here/scripts/gen-bench-config.sh" "$n" > "$cfg/netplan.hcl"
+
+  base_up=$(run_ms "$here/scripts/baseline.sh" up "$n")
+  base_down=$(run_ms "$here/scripts/baseline.sh" down "$n")
+
+  apply=$(run_ms "$netplan" apply -c "$cfg" -auto-approve)
+  noop=$(run_ms "$netplan" plan -c "$cfg" -detailed-exitcode)
+  "$here/scripts/gen-bench-config.sh" "$((n + 1))" > "$cfg/netplan.hcl"
+  add1=$(run_ms "$netplan" apply -c "$cfg" -auto-approve)
+  "$here/scripts/gen-bench-config.sh" "$((n + 1))" 19999 > "$cfg/netplan.hcl"
+  port1=$(run_ms "$netplan" apply -c "$cfg" -auto-approve)
+  mem=$(peak_mb "$netplan" plan -c "$cfg")
+  destroy=$(run_ms "$netplan" destroy -c "$cfg" -auto-approve)
+  "$here/scripts/gen-bench-config.sh" "$n" > "$cfg/netplan.hcl"
+  mem_apply=$( (peak_mb "$netplan" apply -c "$cfg" -auto-approve) )
+  "$netplan" destroy -c "$cfg" -auto-approve > /dev/null
+  echo "$n $base_up $base_down $apply $noop $add1 $port1 $destroy $mem_apply"
+  exit 0
+done
+
+printf '\n%-6s | %-22s | %-22s | %-26s | %-22s | %-14s | %-14s | %s\n' \
+  N "apply from empty" "no-op plan" "destroy" "per container (apply)" "add 1 (% full)" "port 1 (% full)" "peak MB"
+printf '%s\n' "-------+------------------------+------------------------+----------------------------+------------------------+----------------+----------------+--------"
+while read -r n bu bd ap no a1 p1 de mem; do
+  printf '%-6s | %7s ms (%5sx)     | %7s ms (%5sx)     | %7s ms (%5sx base %s) | %6s ms (base %5s) | %6s ms %5s%% | %6s ms %5s%% | %s\n' \
+    "$n" "$ap" "$(ratio "$bu" "$ap")" "$no" "$(ratio "$bu" "$no")" "$de" "$(ratio "$bd" "$de")" "$bd" \
+    "$(echo "scale=2; $ap / $n" | bc)" "$(echo "scale=1; $bu / $n" | bc)" \
+    "$a1" "$(pct "$a1" "$ap")" "$p1" "$(pct "$p1" "$ap")" "$mem"
+done < "$work/rows"
+echo
+echo "ratios are the shell loop's time divided by netplan's (higher is better); base = scripts/baseline.sh, same run"
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), kernel $(uname -r)"
