@@ -1,0 +1,4 @@
+container "web" {}
+container "web" { # ERROR: Duplicate container "web"
+  network "none" {}
+}

@@ -1,0 +1,2 @@
+container "web/1" { # ERROR: Invalid container name
+}

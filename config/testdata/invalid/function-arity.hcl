@@ -1,0 +1,3 @@
+network "front" {
+  subnet = upper() # ERROR: Not enough function arguments
+}

@@ -1,0 +1,5 @@
+container "web" {
+  network "host" {
+    interface = "eth0" # ERROR: Attribute not allowed on network "host"
+  }
+}

@@ -1,0 +1,4 @@
+container "web" {
+  network "bridge" {}
+  network "host" {} # ERROR: Network "host" combined with other networks
+}

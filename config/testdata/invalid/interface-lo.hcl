@@ -1,0 +1,5 @@
+container "web" {
+  network "bridge" {
+    interface = "lo" # ERROR: Invalid interface name
+  }
+}

@@ -1,0 +1,4 @@
+locals {
+  big     = 1e300
+  squared = local.big * local.big # ERROR: Number out of range
+}

@@ -1,0 +1,3 @@
+network "front" {
+  subnet = local.front # ERROR: Unsupported attribute
+}

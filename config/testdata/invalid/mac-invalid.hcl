@@ -1,0 +1,5 @@
+container "web" {
+  network "bridge" {
+    mac_address = "02:42:ac:11:00" # ERROR: Invalid MAC address
+  }
+}

@@ -1,0 +1,4 @@
+container "web" {}
+container "api" {
+  netns = "web" # ERROR: Duplicate netns name
+}

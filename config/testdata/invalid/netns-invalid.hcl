@@ -1,0 +1,3 @@
+container "web" {
+  netns = "../etc" # ERROR: Invalid netns name
+}

@@ -1,0 +1,4 @@
+container "web" {
+  netns = "web" # ERROR: netns not allowed with network "host"
+  network "host" {}
+}

@@ -1,0 +1,1 @@
+network "host" {} # ERROR: Cannot declare built-in network "host"

@@ -1,0 +1,3 @@
+network "none" { # ERROR: Cannot declare built-in network "none"
+  subnet = "10.1.0.0/24"
+}

@@ -1,0 +1,3 @@
+network "front end" { # ERROR: Invalid network name
+  subnet = "10.1.0.0/24"
+}

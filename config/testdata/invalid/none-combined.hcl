@@ -1,0 +1,4 @@
+container "web" {
+  network "none" {} # ERROR: Network "none" combined with other networks
+  network "bridge" {}
+}

@@ -1,0 +1,1 @@
+stack = "Demo" # ERROR: Invalid stack name

@@ -1,0 +1,1 @@
+stack = "a-very-long-stack-name" # ERROR: Invalid stack name

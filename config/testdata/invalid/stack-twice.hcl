@@ -1,0 +1,2 @@
+stack = "one"
+stack = "two" # ERROR: Attribute redefined

@@ -1,0 +1,1 @@
+stack = ["demo"] # ERROR: Incorrect attribute value type

@@ -1,0 +1,3 @@
+network "front" {
+  subnet = "10.1.0.5/24" # ERROR: Subnet has host bits set
+}

@@ -1,0 +1,3 @@
+network "front" {
+  subnet = "fd00::/64" # ERROR: Invalid subnet
+}

@@ -1,0 +1,3 @@
+network "front" { # ERROR: Missing subnet
+  mtu = 1500
+}

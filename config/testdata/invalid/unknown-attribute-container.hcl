@@ -1,0 +1,3 @@
+container "web" {
+  image = "nginx" # ERROR: Unsupported argument
+}

@@ -1,0 +1,3 @@
+container "web" {
+  volume "data" {} # ERROR: Unsupported block type
+}

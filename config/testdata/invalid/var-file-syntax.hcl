@@ -1,0 +1,4 @@
+variable "http_port" {
+  type    = number
+  default = 8080
+}

@@ -1,0 +1,3 @@
+network "front" {
+  subnet = var.subnet # ERROR: Unsupported attribute
+}
