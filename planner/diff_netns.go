@@ -1,0 +1,116 @@
+package planner
+
+import (
+	"net/netip"
+	"slices"
+
+	"github.com/netplan-dev/netplan/model"
+)
+
+func (d *differ) namespaces() {
+	for _, name := range sortedKeys(d.t.Netns) {
+		tn, on := d.t.Netns[name], d.o.Netns[name]
+		if on != nil && on.Owner != tn.Owner {
+			// Another container now wants this namespace name.
+			d.add(model.Step{Kind: model.StepDeleteNetns, Owner: on.Owner, Phase: PhaseRemove, Netns: nsRef(on)})
+			on = nil
+		}
+		if on == nil {
+			d.createNetns(tn)
+			continue
+		}
+		d.repairNetns(tn, on)
+	}
+	for _, name := range sortedKeys(d.o.Netns) {
+		if d.t.Netns[name] == nil {
+			on := d.o.Netns[name]
+			d.add(model.Step{Kind: model.StepDeleteNetns, Owner: on.Owner, Phase: PhaseRemove, Netns: nsRef(on)})
+		}
+	}
+}
+
+func (d *differ) createNetns(tn *model.Netns) {
+	d.add(model.Step{Kind: model.StepCreateNetns, Owner: tn.Owner, Phase: PhaseNetns, Netns: nsRef(tn)})
+	for _, iface := range sortedKeys(tn.Veths) {
+		d.add(model.Step{Kind: model.StepCreateVeth, Owner: tn.Owner, Phase: PhaseVeth, Netns: nsRef(tn), Veth: cloneVeth(tn.Veths[iface])})
+	}
+	if tn.Gateway.IsValid() {
+		d.add(model.Step{Kind: model.StepSetRoute, Owner: tn.Owner, Phase: PhaseRoute, Netns: nsRef(tn), Gateway: tn.Gateway})
+	}
+}
+
+// repairNetns plans the smallest change that turns on into tn.
+func (d *differ) repairNetns(tn, on *model.Netns) {
+	ref := nsRef(tn)
+	if !on.LoUp {
+		d.add(model.Step{Kind: model.StepSetLoUp, Owner: tn.Owner, Phase: PhaseNetns, Netns: ref})
+	}
+	// routeLost: the kernel drops a route whose gateway becomes unreachable,
+	// so when what carries the default route goes away or was down, the
+	// route is set again even though its gateway stays the same.
+	routeLost := false
+	for _, iface := range sortedKeys(tn.Veths) {
+		tv, ov := tn.Veths[iface], on.Veths[iface]
+		if ov != nil && ov.HostName != tv.HostName {
+			// A container end whose host end is gone or another: replace the pair.
+			d.add(model.Step{Kind: model.StepDeleteVeth, Owner: tn.Owner, Phase: PhaseRemove, Netns: ref, Veth: cloneVeth(ov)})
+			routeLost = routeLost || carries(ov, on.Gateway)
+			ov = nil
+		}
+		if ov == nil {
+			d.add(model.Step{Kind: model.StepCreateVeth, Owner: tn.Owner, Phase: PhaseVeth, Netns: ref, Veth: cloneVeth(tv)})
+			continue
+		}
+		if vethDiffers(tv, ov) || d.newBridges[tv.Bridge] {
+			d.add(model.Step{Kind: model.StepSetVeth, Owner: tn.Owner, Phase: PhaseVeth, Netns: ref, Veth: cloneVeth(tv)})
+			routeLost = routeLost || !ov.Up
+		}
+		for _, a := range ov.Addrs {
+			if !slices.Contains(tv.Addrs, a) {
+				d.add(model.Step{Kind: model.StepDelAddr, Owner: tn.Owner, Phase: PhaseRemove, Netns: ref, Veth: vethRef(ov), Addr: a})
+				routeLost = routeLost || a.Masked().Contains(on.Gateway)
+			}
+		}
+		for _, a := range tv.Addrs {
+			if !slices.Contains(ov.Addrs, a) {
+				d.add(model.Step{Kind: model.StepAddAddr, Owner: tn.Owner, Phase: PhaseAddr, Netns: ref, Veth: vethRef(tv), Addr: a})
+			}
+		}
+	}
+	for _, iface := range sortedKeys(on.Veths) {
+		if ov := on.Veths[iface]; tn.Veths[iface] == nil {
+			d.add(model.Step{Kind: model.StepDeleteVeth, Owner: tn.Owner, Phase: PhaseRemove, Netns: ref, Veth: cloneVeth(ov)})
+			routeLost = routeLost || carries(ov, on.Gateway)
+		}
+	}
+	switch {
+	case tn.Gateway.IsValid() && (tn.Gateway != on.Gateway || routeLost):
+		d.add(model.Step{Kind: model.StepSetRoute, Owner: tn.Owner, Phase: PhaseRoute, Netns: ref, Gateway: tn.Gateway})
+	case !tn.Gateway.IsValid() && on.Gateway.IsValid():
+		d.add(model.Step{Kind: model.StepDelRoute, Owner: tn.Owner, Phase: PhaseDelRoute, Netns: ref, Gateway: on.Gateway})
+	}
+}
+
+// carries reports whether v is the link the default route via gw goes out of.
+func carries(v *model.Veth, gw netip.Addr) bool {
+	if !gw.IsValid() {
+		return false
+	}
+	return slices.ContainsFunc(v.Addrs, func(p netip.Prefix) bool { return p.Masked().Contains(gw) })
+}
+
+// vethDiffers compares what set-veth can change (addresses have their own steps).
+func vethDiffers(a, b *model.Veth) bool {
+	return a.Bridge != b.Bridge || a.Hairpin != b.Hairpin || a.Isolated != b.Isolated ||
+		a.MTU != b.MTU || a.MAC != b.MAC || a.Up != b.Up || a.HostUp != b.HostUp
+}
+
+// nsRef is the namespace as a step names it: identity and lo, not contents.
+func nsRef(n *model.Netns) *model.Netns {
+	return &model.Netns{Owner: n.Owner, Name: n.Name, LoUp: n.LoUp}
+}
+
+// vethRef names a veth for an address step.
+func vethRef(v *model.Veth) *model.Veth {
+	return &model.Veth{Name: v.Name, HostName: v.HostName, Bridge: v.Bridge}
+}
