@@ -2,6 +2,8 @@ package apply
 
 import (
 	"context"
+	"errors"
+	"fmt"
 
 	"github.com/netplan-dev/netplan/drivers"
 	"github.com/netplan-dev/netplan/planner"
@@ -30,7 +32,88 @@ type Result struct {
 	RolledBack                bool
 }
 
-// Apply executes p on k.
+// DefaultWorkers is how many steps of a phase run at once when Options.Workers is 0.
+const DefaultWorkers = 4
+
+// Apply executes p on k: phase by phase, the steps of a phase in parallel.
+// When a step fails or ctx is cancelled it starts no more steps, lets the
+// running ones finish and, unless opts.NoRollback, returns the host to
+// p.Observed. When every step succeeded it observes again and requires the
+// host to match p.Target (a driver may report success and still miss).
 func Apply(ctx context.Context, k drivers.Kernel, p *planner.Plan, opts Options) (Result, error) {
-	panic("apply.Apply: not implemented yet")
+	if p.Observed == nil {
+		return Result{}, errors.New("apply: plan has no observed State to roll back to")
+	}
+	var res Result
+	res.Added, res.Changed, res.Destroyed = p.Summary()
+	q := query(p, opts.Query)
+	r := &runner{k: k, workers: opts.Workers, progress: opts.Progress}
+	done, failure := r.run(ctx, p.Steps)
+	res.StepsDone = done
+	if failure == nil {
+		return res, verify(context.WithoutCancel(ctx), k, p, q)
+	}
+	what := fmt.Sprintf("%d of %d steps done", done, len(p.Steps))
+	if opts.NoRollback {
+		return res, fmt.Errorf("apply: %w; %s, left in place (no rollback): %s", failure, what, touched(p.Steps, failure.done))
+	}
+	// The caller's context may be the cancelled one: rollback must still run.
+	if err := rollback(context.WithoutCancel(ctx), k, p, q, opts); err != nil {
+		return res, fmt.Errorf("apply: %w; %s; rollback failed, host left between states: %w", failure, what, err)
+	}
+	res.RolledBack = true
+	return res, fmt.Errorf("apply: %w; %s and rolled back", failure, what)
 }
+
+// rollback plans from the live host back to p.Observed, runs that plan
+// (without rolling back the rollback) and checks the host got there.
+func rollback(ctx context.Context, k drivers.Kernel, p *planner.Plan, q drivers.Query, opts Options) error {
+	now, err := Observe(ctx, k, q)
+	if err != nil {
+		return fmt.Errorf("observe for rollback: %w", err)
+	}
+	back := planner.Diff(p.Observed, now.State)
+	r := &runner{k: k, workers: opts.Workers, progress: opts.Progress}
+	if _, failure := r.run(ctx, back.Steps); failure != nil {
+		return fmt.Errorf("rollback: %w", failure)
+	}
+	after, err := Observe(ctx, k, q)
+	if err != nil {
+		return fmt.Errorf("observe after rollback: %w", err)
+	}
+	if left := planner.Diff(p.Observed, after.State); !left.Empty() {
+		return fmt.Errorf("rollback did not restore %s", pending(left))
+	}
+	return nil
+}
+
+// verify observes the host after a successful apply and names every
+// resource that is not what the plan promised (issue #5).
+func verify(ctx context.Context, k drivers.Kernel, p *planner.Plan, q drivers.Query) error {
+	now, err := Observe(ctx, k, q)
+	if err != nil {
+		return fmt.Errorf("apply: observe to verify: %w", err)
+	}
+	if left := planner.Diff(p.Target, now.State); !left.Empty() {
+		return fmt.Errorf("apply: every step succeeded but the host did not converge: %s", pending(left))
+	}
+	return nil
+}
+
+// StepError is the first step of an apply that failed.
+type StepError struct {
+	Index int    // in the plan's Steps
+	Kind  string // step kind
+	Owner string // resource address
+	What  string // the object, as planner.StepObject names it
+	Err   error
+}
+
+func (e *StepError) Error() string {
+	return fmt.Sprintf("step %d %s of %s (%s) failed: %v", e.Index+1, e.Kind, e.Owner, e.What, e.Err)
+}
+
+func (e *StepError) Unwrap() error { return e.Err }
+
+// Cancelled reports an apply stopped by its context before a step started.
+var Cancelled = errors.New("interrupted")
