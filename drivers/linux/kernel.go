@@ -2,23 +2,152 @@ package linux
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/vishvananda/netlink"
+	"github.com/vishvananda/netlink/nl"
+	"github.com/vishvananda/netns"
+	"golang.org/x/sys/unix"
 
 	"github.com/netplan-dev/netplan/drivers"
 	"github.com/netplan-dev/netplan/model"
 )
 
-// Kernel implements drivers.Kernel on the running Linux kernel.
-type Kernel struct{}
+// Kernel implements drivers.Kernel on the running Linux kernel. The namespace
+// the process is in when New runs is "the host"; every host operation goes
+// through sockets opened there, so a goroutine that happens to run on a thread
+// in another namespace cannot misdirect it.
+type Kernel struct {
+	host  *netlink.Handle  // NETLINK_ROUTE in the host namespace
+	raw   *nl.SocketHandle // same namespace, for requests netlink has no API for (AF_BRIDGE dumps)
+	nss   *nsCache         // one handle per container namespace, for Do
+	mu    sync.Mutex       // guards stack
+	stack string           // the stack labels are written for; set by Observe or SetStack
+}
 
 var _ drivers.Kernel = (*Kernel)(nil)
 
-// New opens the netlink and nftables handles a Kernel needs.
-func New() (*Kernel, error) { panic("linux.New: not implemented yet") }
+// observeFirewallFn is observeFirewall, swappable by tests that must not
+// depend on the firewall half of the driver.
+var observeFirewallFn = observeFirewall
 
-func (k *Kernel) Observe(ctx context.Context, q drivers.Query) (*drivers.Observation, error) {
-	panic("not implemented yet")
+// New opens the netlink handles a Kernel needs in the calling namespace.
+func New() (*Kernel, error) {
+	h, err := netlink.NewHandle(unix.NETLINK_ROUTE)
+	if err != nil {
+		return nil, fmt.Errorf("open netlink socket: %w", err)
+	}
+	s, err := nl.GetNetlinkSocketAt(netns.None(), netns.None(), unix.NETLINK_ROUTE)
+	if err != nil {
+		h.Close()
+		return nil, fmt.Errorf("open netlink socket: %w", err)
+	}
+	return &Kernel{host: h, raw: &nl.SocketHandle{Socket: s}, nss: newNsCache()}, nil
 }
 
-func (k *Kernel) Do(ctx context.Context, step model.Step) error { panic("not implemented yet") }
+// SetStack names the stack whose labels Do writes. Observe sets it too, so
+// callers that observe before applying (plan, apply) need not call it.
+func (k *Kernel) SetStack(stack string) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.stack = stack
+}
 
-func (k *Kernel) Close() error { return nil }
+// label returns the ownership label for owner in the current stack.
+func (k *Kernel) label(owner string) (string, error) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.stack == "" {
+		return "", errors.New("no stack known to label with (Observe or SetStack first)")
+	}
+	return model.Label(k.stack, owner), nil
+}
+
+// Close releases every handle and socket. It is safe to call more than once.
+func (k *Kernel) Close() error {
+	k.nss.closeAll()
+	if k.host != nil {
+		k.host.Close()
+		k.host = nil
+	}
+	if k.raw != nil {
+		k.raw.Close()
+		k.raw = nil
+	}
+	return nil
+}
+
+// Do performs one step; see model.StepKind for what each kind carries.
+func (k *Kernel) Do(ctx context.Context, step model.Step) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("%s %s: %w", step.Kind, step.Owner, err)
+	}
+	switch step.Kind {
+	case model.StepCreateBridge, model.StepSetBridge:
+		if step.Bridge == nil {
+			return missing(step, "bridge")
+		}
+		if step.Kind == model.StepCreateBridge {
+			return k.createBridge(step.Bridge)
+		}
+		return k.setBridge(step.Bridge)
+	case model.StepDeleteBridge:
+		return k.deleteBridge(step.Link)
+	case model.StepAddBridgeAddr:
+		return k.bridgeAddr(step.Link, step.Addr, true)
+	case model.StepDelBridgeAddr:
+		return k.bridgeAddr(step.Link, step.Addr, false)
+	case model.StepSetSysctl:
+		return writeSysctl(step.Key, step.Value)
+	case model.StepSyncFirewall:
+		if step.Firewall == nil {
+			return missing(step, "firewall")
+		}
+		return syncFirewall(step.Firewall)
+	case model.StepDeleteFirewall:
+		if step.Firewall == nil {
+			return missing(step, "firewall")
+		}
+		return deleteFirewall(step.Firewall.Table)
+	case model.StepFlushConntrack:
+		return flushConntrack(step.Ports)
+	}
+	if step.Netns == nil {
+		return missing(step, "netns")
+	}
+	switch step.Kind {
+	case model.StepCreateNetns:
+		return k.createNetns(step.Netns)
+	case model.StepDeleteNetns:
+		return k.deleteNetns(step.Netns.Name)
+	case model.StepSetLoUp:
+		return k.setLoUp(step.Netns.Name)
+	case model.StepSetRoute:
+		return k.setRoute(step.Netns.Name, step.Gateway)
+	case model.StepDelRoute:
+		return k.delRoute(step.Netns.Name)
+	}
+	if step.Veth == nil {
+		return missing(step, "veth")
+	}
+	switch step.Kind {
+	case model.StepCreateVeth:
+		return k.createVeth(step.Netns, step.Owner, step.Veth)
+	case model.StepDeleteVeth:
+		return k.deleteVeth(step.Veth)
+	case model.StepSetVeth:
+		return k.setVeth(step.Netns.Name, step.Veth)
+	case model.StepAddAddr:
+		return k.vethAddr(step.Netns.Name, step.Veth.Name, step.Addr, true)
+	case model.StepDelAddr:
+		return k.vethAddr(step.Netns.Name, step.Veth.Name, step.Addr, false)
+	}
+	return fmt.Errorf("%s %s: unknown step kind", step.Kind, step.Owner)
+}
+
+// missing reports a step that lacks the object its kind needs: a planner bug.
+func missing(step model.Step, what string) error {
+	return fmt.Errorf("%s %s: step has no %s", step.Kind, step.Owner, what)
+}

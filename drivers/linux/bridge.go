@@ -1,0 +1,142 @@
+package linux
+
+import (
+	"fmt"
+	"net"
+	"net/netip"
+
+	"github.com/vishvananda/netlink"
+
+	"github.com/netplan-dev/netplan/model"
+)
+
+// bridgeState describes a live bridge link as the model sees it.
+func bridgeState(l rawLink, owner string, addrs []netip.Prefix) *model.Bridge {
+	return &model.Bridge{Owner: owner, Name: l.Name, MTU: l.MTU, MAC: l.MAC, Up: l.Up, Addrs: addrs}
+}
+
+// createBridge makes the bridge with its MTU and MAC, then labels it (an
+// alias given at creation is dropped) and adds its addresses.
+func (k *Kernel) createBridge(b *model.Bridge) error {
+	fail := func(err error) error { return fmt.Errorf("create bridge %s (%s): %w", b.Name, b.Owner, err) }
+	label, err := k.label(b.Owner)
+	if err != nil {
+		return fail(err)
+	}
+	attrs := netlink.NewLinkAttrs()
+	attrs.Name = b.Name
+	attrs.MTU = b.MTU
+	if b.MAC != "" {
+		if attrs.HardwareAddr, err = net.ParseMAC(b.MAC); err != nil {
+			return fail(err)
+		}
+	}
+	if b.Up {
+		attrs.Flags = net.FlagUp
+	}
+	br := &netlink.Bridge{LinkAttrs: attrs}
+	if err := k.host.LinkAdd(br); err != nil {
+		return fail(err)
+	}
+	if err := k.host.LinkSetAlias(br, label); err != nil {
+		return fail(fmt.Errorf("label: %w", err))
+	}
+	for _, p := range b.Addrs {
+		if err := changeAddr(k.host, br, p, true); err != nil {
+			return fail(fmt.Errorf("add address %s: %w", p, err))
+		}
+	}
+	return nil
+}
+
+// ownedLink finds a host link that netplan may change or delete: one whose
+// label is a netplan label. found is false when no link has the name.
+func (k *Kernel) ownedLink(name string) (l netlink.Link, found bool, err error) {
+	l, err = k.host.LinkByName(name)
+	if err != nil {
+		if isNotFound(err) {
+			return nil, false, nil
+		}
+		return nil, false, err
+	}
+	if _, _, ok := model.ParseLabel(l.Attrs().Alias); !ok {
+		return nil, true, fmt.Errorf("link is not netplan's (label %q)", l.Attrs().Alias)
+	}
+	return l, true, nil
+}
+
+// deleteBridge deletes a bridge; one already gone is not an error.
+func (k *Kernel) deleteBridge(name string) error {
+	l, found, err := k.ownedLink(name)
+	if err == nil && found {
+		err = k.host.LinkDel(l)
+		if isNotFound(err) {
+			err = nil
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("delete bridge %s: %w", name, err)
+	}
+	return nil
+}
+
+// setBridge makes an existing bridge's MTU, MAC and admin state match b.
+func (k *Kernel) setBridge(b *model.Bridge) error {
+	fail := func(err error) error { return fmt.Errorf("set bridge %s (%s): %w", b.Name, b.Owner, err) }
+	l, found, err := k.ownedLink(b.Name)
+	if err != nil {
+		return fail(err)
+	}
+	if !found {
+		return fail(fmt.Errorf("no such link"))
+	}
+	if err := setLink(k.host, l, b.MTU, b.MAC, b.Up); err != nil {
+		return fail(err)
+	}
+	return nil
+}
+
+// setLink changes only the attributes of l that differ, so a set step costs
+// nothing for what already matches. mtu 0 and mac "" mean "leave alone".
+func setLink(h *netlink.Handle, l netlink.Link, mtu int, mac string, up bool) error {
+	a := l.Attrs()
+	if mtu != 0 && a.MTU != mtu {
+		if err := h.LinkSetMTU(l, mtu); err != nil {
+			return fmt.Errorf("set mtu %d: %w", mtu, err)
+		}
+	}
+	if mac != "" && a.HardwareAddr.String() != mac {
+		hw, err := net.ParseMAC(mac)
+		if err != nil {
+			return err
+		}
+		if err := h.LinkSetHardwareAddr(l, hw); err != nil {
+			return fmt.Errorf("set mac %s: %w", mac, err)
+		}
+	}
+	if isUp := a.Flags&net.FlagUp != 0; isUp != up {
+		set, verb := h.LinkSetUp, "up"
+		if !up {
+			set, verb = h.LinkSetDown, "down"
+		}
+		if err := set(l); err != nil {
+			return fmt.Errorf("set %s: %w", verb, err)
+		}
+	}
+	return nil
+}
+
+// bridgeAddr adds or deletes one address of a bridge.
+func (k *Kernel) bridgeAddr(name string, p netip.Prefix, add bool) error {
+	l, found, err := k.ownedLink(name)
+	if err == nil && !found {
+		err = fmt.Errorf("no such link")
+	}
+	if err == nil {
+		err = changeAddr(k.host, l, p, add)
+	}
+	if err != nil {
+		return fmt.Errorf("%s address %s on bridge %s: %w", addrVerb(add), p, name, err)
+	}
+	return nil
+}

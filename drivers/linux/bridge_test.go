@@ -1,0 +1,107 @@
+package linux
+
+import (
+	"net/netip"
+	"reflect"
+	"testing"
+
+	"github.com/netplan-dev/netplan/drivers"
+	"github.com/netplan-dev/netplan/model"
+)
+
+func testBridge(stack, network, name string) *model.Bridge {
+	return &model.Bridge{
+		Owner: model.NetworkAddress(network),
+		Name:  name,
+		MTU:   1500,
+		MAC:   model.BridgeMAC(stack, network),
+		Up:    true,
+		Addrs: []netip.Prefix{netip.MustParsePrefix("172.30.0.1/16")},
+	}
+}
+
+// TestBridgeSteps applies each bridge step and checks that Observe reads back
+// exactly the bridge the step describes.
+func TestBridgeSteps(t *testing.T) {
+	const stack = "brsteps"
+	k := newKernel(t, stack)
+	cleanupLinks(t, "np-brs")
+	base := testBridge(stack, "front", "np-brs")
+	q := drivers.Query{Stack: stack, Bridges: []string{"np-brs"}}
+
+	with := func(f func(b *model.Bridge)) *model.Bridge {
+		b := *base
+		b.Addrs = append([]netip.Prefix(nil), base.Addrs...)
+		f(&b)
+		return &b
+	}
+	second := netip.MustParsePrefix("172.30.9.1/24")
+	cases := []struct {
+		name string
+		step model.Step
+		want *model.Bridge // nil: no bridge
+	}{
+		{"create", model.Step{Kind: model.StepCreateBridge, Owner: base.Owner, Bridge: base}, base},
+		{"set mtu mac down", model.Step{Kind: model.StepSetBridge, Owner: base.Owner, Bridge: with(func(b *model.Bridge) {
+			b.MTU, b.MAC, b.Up = 1400, "02:00:00:00:00:42", false
+		})}, with(func(b *model.Bridge) { b.MTU, b.MAC, b.Up = 1400, "02:00:00:00:00:42", false })},
+		{"set back", model.Step{Kind: model.StepSetBridge, Owner: base.Owner, Bridge: base}, base},
+		{"add addr", model.Step{Kind: model.StepAddBridgeAddr, Owner: base.Owner, Link: "np-brs", Addr: second},
+			with(func(b *model.Bridge) { b.Addrs = append(b.Addrs, second) })},
+		{"add addr again", model.Step{Kind: model.StepAddBridgeAddr, Owner: base.Owner, Link: "np-brs", Addr: second},
+			with(func(b *model.Bridge) { b.Addrs = append(b.Addrs, second) })},
+		{"del addr", model.Step{Kind: model.StepDelBridgeAddr, Owner: base.Owner, Link: "np-brs", Addr: second}, base},
+		{"delete", model.Step{Kind: model.StepDeleteBridge, Owner: base.Owner, Link: "np-brs"}, nil},
+		{"delete again", model.Step{Kind: model.StepDeleteBridge, Owner: base.Owner, Link: "np-brs"}, nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			do(t, k, c.step)
+			obs := observe(t, k, q)
+			got := obs.State.Bridges["np-brs"]
+			if !reflect.DeepEqual(got, c.want) {
+				t.Fatalf("observed %+v, want %+v", got, c.want)
+			}
+			if len(obs.Foreign) != 0 {
+				t.Fatalf("own bridge reported foreign: %+v", obs.Foreign)
+			}
+			if c.want != nil {
+				if l := ipLinkShow(t, "", "np-brs"); l.Alias != model.Label(stack, "network.front") || l.LinkInfo.Kind != "bridge" {
+					t.Fatalf("ip sees alias %q kind %q", l.Alias, l.LinkInfo.Kind)
+				}
+			} else if linkExists("np-brs") {
+				t.Fatal("bridge still exists")
+			}
+		})
+	}
+}
+
+// TestBridgeDrift changes a bridge behind netplan's back and checks that
+// Observe reports what the kernel now holds.
+func TestBridgeDrift(t *testing.T) {
+	const stack = "brdrift"
+	k := newKernel(t, stack)
+	cleanupLinks(t, "np-brd")
+	b := testBridge(stack, "front", "np-brd")
+	do(t, k, model.Step{Kind: model.StepCreateBridge, Owner: b.Owner, Bridge: b})
+	sh(t, "ip link set np-brd down mtu 1280 && ip addr del 172.30.0.1/16 dev np-brd && ip addr add 172.30.0.2/16 dev np-brd")
+	got := observe(t, k, drivers.Query{Stack: stack}).State.Bridges["np-brd"]
+	want := &model.Bridge{Owner: b.Owner, Name: b.Name, MTU: 1280, MAC: b.MAC, Up: false,
+		Addrs: []netip.Prefix{netip.MustParsePrefix("172.30.0.2/16")}}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("observed %+v, want %+v", got, want)
+	}
+}
+
+// TestDeleteRefusesUnlabelledLink: a bridge without a netplan label is never
+// deleted, whatever a step says.
+func TestDeleteRefusesUnlabelledLink(t *testing.T) {
+	k := newKernel(t, "refuse")
+	cleanupLinks(t, "np-notmine")
+	sh(t, "ip link add np-notmine type bridge")
+	err := k.Do(t.Context(), model.Step{Kind: model.StepDeleteBridge, Owner: "network.x", Link: "np-notmine"})
+	if err == nil || !linkExists("np-notmine") {
+		t.Fatalf("deleted an unlabelled bridge (err %v)", err)
+	}
+	t.Log(err)
+}

@@ -1,0 +1,225 @@
+package linux
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/netplan-dev/netplan/drivers"
+	"github.com/netplan-dev/netplan/model"
+)
+
+// observeWorkers bounds how many namespaces are read at once: each read is
+// a few syscalls, so a few workers per CPU keep the CPUs busy.
+var observeWorkers = 4 * runtime.GOMAXPROCS(0)
+
+// hostEnd is a veth host end labelled with the stack, waiting to be joined
+// with its container end.
+type hostEnd struct {
+	name, bridge string
+	up           bool
+	flags        portFlags
+}
+
+// Observe reads the stack's objects and the foreign objects in its way.
+func (k *Kernel) Observe(ctx context.Context, q drivers.Query) (*drivers.Observation, error) {
+	if q.Stack == "" {
+		return nil, errors.New("observe: no stack given")
+	}
+	k.SetStack(q.Stack)
+	st := model.NewState(q.Stack)
+	obs := &drivers.Observation{State: st}
+
+	ends, err := k.observeHost(q, obs)
+	if err != nil {
+		return nil, err
+	}
+	if err := k.observeNamespaces(ctx, q, obs, ends); err != nil {
+		return nil, err
+	}
+	if st.Sysctls, err = readSysctls(q.Sysctls); err != nil {
+		return nil, fmt.Errorf("observe: %w", err)
+	}
+	fw, foreign, err := observeFirewallFn(q.Stack)
+	if err != nil {
+		return nil, fmt.Errorf("observe firewall: %w", err)
+	}
+	st.Firewall = fw
+	if foreign {
+		obs.Foreign = append(obs.Foreign, drivers.Foreign{Kind: "table", Name: model.TableName(q.Stack), Detail: "not labelled with stack " + q.Stack})
+	}
+	slices.SortFunc(obs.Foreign, func(a, b drivers.Foreign) int {
+		return cmp.Or(cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Name, b.Name))
+	})
+	return obs, nil
+}
+
+// observeHost reads the host namespace with one dump per kind: links,
+// addresses, bridge ports and (when subnets are asked about) routes. It fills
+// the stack's bridges and returns its veth host ends by label owner.
+func (k *Kernel) observeHost(q drivers.Query, obs *drivers.Observation) (map[string]hostEnd, error) {
+	links, err := rawLinks(k.raw)
+	if err != nil {
+		return nil, fmt.Errorf("observe host: %w", err)
+	}
+	addrs, err := rawAddrs(k.raw)
+	if err != nil {
+		return nil, fmt.Errorf("observe host: %w", err)
+	}
+	ports, err := k.bridgePorts()
+	if err != nil {
+		return nil, fmt.Errorf("observe host: %w", err)
+	}
+	names := make(map[int]string, len(links))
+	for _, l := range links {
+		names[l.Index] = l.Name
+	}
+	wanted := setOf(q.Bridges)
+	own := map[int]bool{}
+	ends := map[string]hostEnd{}
+	for _, l := range links {
+		stack, owner, labelled := model.ParseLabel(l.Alias)
+		ours := labelled && stack == q.Stack
+		switch {
+		case ours && l.Kind == "bridge":
+			own[l.Index] = true
+			obs.State.Bridges[l.Name] = bridgeState(l, owner, addrs[l.Index])
+			continue
+		case ours && l.Kind == "veth":
+			ends[owner] = hostEnd{name: l.Name, bridge: names[l.Master], up: l.Up, flags: ports[l.Index]}
+		}
+		if wanted[l.Name] {
+			obs.Foreign = append(obs.Foreign, drivers.Foreign{Kind: "bridge", Name: l.Name, Detail: linkDetail(l, stack, labelled)})
+		}
+	}
+	if len(q.Subnets) > 0 {
+		routes, err := mainRoutes(k.host)
+		if err != nil {
+			return nil, fmt.Errorf("observe host: %w", err)
+		}
+		obs.Foreign = append(obs.Foreign, foreignRoutes(routes, q.Subnets, own, names)...)
+	}
+	return ends, nil
+}
+
+// linkDetail says who holds a link name the configuration wants.
+func linkDetail(l rawLink, stack string, labelled bool) string {
+	kind := l.Kind
+	if kind == "" {
+		kind = "device" // physical links have no kind
+	}
+	if labelled {
+		return fmt.Sprintf("%s link owned by stack %s", kind, stack)
+	}
+	return kind + " link"
+}
+
+// observeNamespaces reads every named namespace with a bounded pool of
+// workers, keeps the stack's, reports wanted names that are not the stack's,
+// and joins container ends with host ends.
+func (k *Kernel) observeNamespaces(ctx context.Context, q drivers.Query, obs *drivers.Observation, ends map[string]hostEnd) error {
+	entries, err := os.ReadDir(netnsDir)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("observe: read %s: %w", netnsDir, err)
+	}
+	present := make(map[string]bool, len(entries))
+	for _, e := range entries {
+		present[e.Name()] = true
+	}
+	k.nss.keepOnly(present)
+
+	views := make([]nsView, len(entries))
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	var readerErr error
+	var once sync.Once
+	for range min(observeWorkers, len(entries)) {
+		wg.Go(func() {
+			r, err := newNsReader()
+			if err != nil {
+				once.Do(func() { readerErr = err })
+				for range jobs {
+				}
+				return
+			}
+			defer r.close()
+			for i := range jobs {
+				views[i] = r.observe(entries[i].Name(), q.Stack)
+			}
+		})
+	}
+	for i := range entries {
+		if ctx.Err() != nil {
+			break
+		}
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("observe: %w", err)
+	}
+	if readerErr != nil {
+		return fmt.Errorf("observe: %w", readerErr)
+	}
+
+	wanted := setOf(q.Netns)
+	for _, v := range views {
+		switch {
+		case v.state != nil:
+			joinVeths(v.state, ends)
+			obs.State.Netns[v.name] = v.state
+		case !wanted[v.name]:
+			// Not ours and not in the way; a read error here concerns
+			// someone else's namespace and must not fail the observation.
+		case v.err != nil:
+			obs.Foreign = append(obs.Foreign, drivers.Foreign{Kind: "netns", Name: v.name, Detail: "unreadable: " + v.err.Error()})
+		default:
+			obs.Foreign = append(obs.Foreign, drivers.Foreign{Kind: "netns", Name: v.name, Detail: netnsDetail(v.label)})
+		}
+	}
+	return nil
+}
+
+func netnsDetail(label string) string {
+	if stack, _, ok := model.ParseLabel(label); ok {
+		return "owned by stack " + stack
+	}
+	return "unlabelled"
+}
+
+// joinVeths fills the host half of each container end from the host end
+// labelled "<netns owner>/<interface>". A host end whose container end is
+// missing (renamed, deleted inside) is reported under its interface name
+// with an empty Name, so the planner sees the pair as broken and replaces it.
+func joinVeths(n *model.Netns, ends map[string]hostEnd) {
+	for _, v := range n.Veths {
+		if e, ok := ends[n.Owner+"/"+v.Name]; ok {
+			v.HostName, v.Bridge, v.HostUp = e.name, e.bridge, e.up
+			v.Hairpin, v.Isolated = e.flags.Hairpin, e.flags.Isolated
+		}
+	}
+	prefix := n.Owner + "/"
+	for owner, e := range ends {
+		iface, ok := strings.CutPrefix(owner, prefix)
+		if !ok || n.Veths[iface] != nil {
+			continue
+		}
+		n.Veths[iface] = &model.Veth{HostName: e.name, Bridge: e.bridge, HostUp: e.up, Hairpin: e.flags.Hairpin, Isolated: e.flags.Isolated}
+	}
+}
+
+func setOf(names []string) map[string]bool {
+	m := make(map[string]bool, len(names))
+	for _, n := range names {
+		m[n] = true
+	}
+	return m
+}
