@@ -1,0 +1,130 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"time"
+
+	ucli "github.com/urfave/cli/v2"
+
+	"github.com/netplan-dev/netplan/drivers"
+	"github.com/netplan-dev/netplan/planfile"
+	"github.com/netplan-dev/netplan/planner"
+	"github.com/netplan-dev/netplan/render"
+)
+
+type applyFlags struct {
+	configFlags
+	planFile    string
+	autoApprove bool
+	noRollback  bool
+	lockTimeout time.Duration
+	varsSet     bool // -var or -var-file given
+}
+
+func (a *app) applyCommand() *ucli.Command {
+	return &ucli.Command{
+		Name:      "apply",
+		Usage:     "make the kernel match the configuration, or apply a saved plan",
+		ArgsUsage: "[PLANFILE]",
+		Flags:     append(configFlagDefs(), lockFlags()...),
+		Action: func(c *ucli.Context) error {
+			if c.NArg() > 1 {
+				return fmt.Errorf("apply takes at most one argument, a saved plan (got %q); flags go before it", c.Args().Slice())
+			}
+			return a.apply(c.Context, applyFlags{
+				configFlags: readConfigFlags(c), planFile: c.Args().First(),
+				autoApprove: c.Bool("auto-approve"), noRollback: c.Bool("no-rollback"),
+				lockTimeout: c.Duration("lock-timeout"), varsSet: c.IsSet("var") || c.IsSet("var-file"),
+			})
+		},
+	}
+}
+
+func (a *app) apply(ctx context.Context, f applyFlags) error {
+	if f.lockTimeout <= 0 {
+		f.lockTimeout = time.Nanosecond // try once
+	}
+	if f.planFile != "" {
+		return a.applySaved(ctx, f)
+	}
+	s, err := a.open(ctx, "apply", f.configFlags, "", f.lockTimeout)
+	if err != nil {
+		return err
+	}
+	defer s.close()
+	pl, err := s.plan(ctx, false)
+	if err != nil {
+		return err
+	}
+	if err := render.Plan(a.stdout, pl.plan, render.Options{Color: a.color(f.configFlags)}); err != nil {
+		return err
+	}
+	if pl.plan.Empty() {
+		fmt.Fprintln(a.stdout, "\nApply complete! Resources: 0 added, 0 changed, 0 destroyed.")
+		return nil
+	}
+	if !f.autoApprove {
+		if err := a.confirm("Do you want to perform these actions?",
+			"netplan will perform the actions described above.", "Apply cancelled."); err != nil {
+			return err
+		}
+	} else {
+		fmt.Fprintln(a.stdout)
+	}
+	res, err := s.execute(ctx, pl, f.noRollback)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(a.stdout, "\nApply complete! Resources: %d added, %d changed, %d destroyed.\n", res.Added, res.Changed, res.Destroyed)
+	return nil
+}
+
+// applySaved applies a plan file exactly, or refuses it when the host moved
+// since it was made: the plan's steps assume the state it was made from.
+func (a *app) applySaved(ctx context.Context, f applyFlags) error {
+	if f.varsSet || f.pathSet {
+		return fmt.Errorf("a saved plan already holds its configuration: -c, -var and -var-file cannot be used with %s", f.planFile)
+	}
+	p, err := readPlanFile(f.planFile)
+	if err != nil {
+		return err
+	}
+	s, err := a.open(ctx, "apply", f.configFlags, p.Stack, f.lockTimeout)
+	if err != nil {
+		return err
+	}
+	defer s.close()
+	q := drivers.QueryFor(p.Target)
+	obs, err := s.kernel.Observe(ctx, q)
+	if err != nil {
+		return fmt.Errorf("observe stack %q: %w", p.Stack, err)
+	}
+	if len(obs.Foreign) > 0 || planner.Fingerprint(obs.State) != p.Fingerprint {
+		return fmt.Errorf("the host changed since this plan was made; run netplan plan again")
+	}
+	res, err := s.execute(ctx, &planned{plan: p, query: q}, f.noRollback)
+	if err != nil {
+		return err
+	}
+	verb := "Apply"
+	if p.Destroy {
+		verb = "Destroy"
+	}
+	fmt.Fprintf(a.stdout, "\n%s complete! Resources: %d added, %d changed, %d destroyed.\n", verb, res.Added, res.Changed, res.Destroyed)
+	return nil
+}
+
+func readPlanFile(path string) (*planner.Plan, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("read plan: %w", err)
+	}
+	defer f.Close()
+	p, err := planfile.Read(f)
+	if err != nil {
+		return nil, fmt.Errorf("read plan %s: %w", path, err)
+	}
+	return p, nil
+}

@@ -1,0 +1,73 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/netplan-dev/netplan/config"
+	"github.com/netplan-dev/netplan/drivers"
+	"github.com/netplan-dev/netplan/model"
+	"github.com/netplan-dev/netplan/planner"
+)
+
+// planned is a plan together with the query that observed it, which apply
+// reuses to verify the result and to roll back.
+type planned struct {
+	plan  *planner.Plan
+	query drivers.Query
+}
+
+// planConfig observes what the configuration needs and plans it. The
+// target is computed once before observing only to learn the names to ask
+// about (names do not depend on live addresses); the real plan is made
+// from the observation. Foreign objects stop it with diagnostics.
+func (a *app) planConfig(ctx context.Context, k drivers.Kernel, cfg *config.Config, color bool) (*planned, error) {
+	d := cfg.Desired
+	names, err := planner.Target(d, model.NewState(d.Stack))
+	if err != nil {
+		return nil, fmt.Errorf("plan stack %q: %w", d.Stack, err)
+	}
+	q := drivers.QueryFor(names)
+	obs, err := k.Observe(ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("observe stack %q: %w", d.Stack, err)
+	}
+	if len(obs.Foreign) > 0 {
+		config.WriteDiagnostics(a.stderr, cfg.Files, foreignDiagnostics(cfg, d.Stack, obs.Foreign), color)
+		return nil, errReported
+	}
+	p, err := planner.Make(d, obs.State)
+	if err != nil {
+		return nil, fmt.Errorf("plan stack %q: %w", d.Stack, err)
+	}
+	complete(p, d.Stack, obs.State)
+	return &planned{plan: p, query: q}, nil
+}
+
+// planDestroy plans the removal of everything stack owns. It needs no
+// configuration: observing by label finds every object of the stack.
+func (a *app) planDestroy(ctx context.Context, k drivers.Kernel, stack string) (*planned, error) {
+	q := drivers.QueryFor(model.NewState(stack))
+	obs, err := k.Observe(ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("observe stack %q: %w", stack, err)
+	}
+	p := planner.Diff(model.NewState(stack), obs.State)
+	p.Destroy = true
+	complete(p, stack, obs.State)
+	return &planned{plan: p, query: q}, nil
+}
+
+// complete fills what a saved plan and the applier rely on, should the
+// planner have left it out.
+func complete(p *planner.Plan, stack string, observed *model.State) {
+	if p.Stack == "" {
+		p.Stack = stack
+	}
+	if p.Observed == nil {
+		p.Observed = observed
+	}
+	if p.Fingerprint == "" {
+		p.Fingerprint = planner.Fingerprint(observed)
+	}
+}

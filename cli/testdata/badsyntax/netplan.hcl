@@ -1,0 +1,4 @@
+stack = "clitest"
+
+network "front" {
+  subnet = "172.18.0.0/16"
