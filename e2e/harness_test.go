@@ -59,7 +59,9 @@ func newHost(t *testing.T) *host {
 	t.Helper()
 	h := &host{Box: sandbox.New(t), t: t, dir: worldReadableDir(t)}
 	h.Sh(`set -e
+sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
 ip netns add outside
+ip netns exec outside sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
 ip link add uplink type veth peer name eth0 netns outside
 ip addr add ` + hostAddr + `/24 dev uplink
 ip link set uplink up
@@ -67,9 +69,18 @@ ip -n outside addr add ` + outsideAddr + `/24 dev eth0
 ip -n outside link set eth0 up
 ip -n outside link set lo up
 ip -n outside route add default via ` + hostAddr + `
+for i in $(seq 100); do ip link show uplink | grep -q NO-CARRIER || break; sleep 0.02; done
+for i in $(seq 100); do ip -n outside link show eth0 | grep -q NO-CARRIER || break; sleep 0.02; done
 `)
 	t.Cleanup(h.stopAll)
 	return h
+}
+
+func writeFile(t *testing.T, path, text string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // config writes files into the host's configuration directory.

@@ -21,7 +21,7 @@ container "web" {
 }
 `})
 	before := h.snapshot()
-	loc := regexp.MustCompile(`netplan\.hcl:6,3`)
+	loc := regexp.MustCompile(`netplan\.hcl:6:\d+`)
 	for _, args := range [][]string{
 		{"validate", "-c", h.dir},
 		{"plan", "-c", h.dir},

@@ -106,8 +106,18 @@ func getTCP(addr string) error {
 	return nil
 }
 
+// getUDP sends from PEER_LOCAL (ADDR:PORT) when set, so a test can replay one
+// UDP flow (same 5-tuple) across a change.
 func getUDP(addr string) error {
-	c, err := net.DialTimeout("udp4", addr, timeout)
+	d := net.Dialer{Timeout: timeout}
+	if local := os.Getenv("PEER_LOCAL"); local != "" {
+		la, err := net.ResolveUDPAddr("udp4", local)
+		if err != nil {
+			return err
+		}
+		d.LocalAddr = la
+	}
+	c, err := d.Dial("udp4", addr)
 	if err != nil {
 		return err
 	}
