@@ -78,6 +78,20 @@ container "raw" {
 // contract, allowed or denied, and prints the matrix.
 func TestTrafficMatrix(t *testing.T) {
 	h := newHost(t)
+	// A foreign table with chains on the same hooks: netplan's rules must work
+	// beside it, and it must stay exactly as it was.
+	h.Sh(`nft -f - <<'EOF'
+table inet other {
+	chain other_forward { type filter hook forward priority -10; policy accept; counter; }
+	chain other_pre { type nat hook prerouting priority -150; policy accept; tcp dport 1 counter; }
+	chain other_post { type nat hook postrouting priority 50; policy accept; counter; }
+}
+EOF`)
+	foreign := func() string {
+		return strings.ReplaceAll(h.MustRun("nft", "list", "table", "inet", "other"), "\t", "")
+	}
+	counterless := regexp.MustCompile(`counter packets \d+ bytes \d+`)
+	foreignBefore := counterless.ReplaceAllString(foreign(), "counter")
 	h.config(map[string]string{"netplan.hcl": matrixConfig})
 	h.mustNetplan("apply", "-c", h.dir, "-auto-approve")
 	h.serve("web", "tcp", "0.0.0.0:80", "web:80")
@@ -150,6 +164,10 @@ func TestTrafficMatrix(t *testing.T) {
 		fmt.Fprintf(&table, "%-8s %-5s %-22s %-9s %-9s %s%s\n", from, r.proto, r.to, want, have, strings.TrimSpace(got), mark)
 	}
 	t.Log(table.String())
+	h.mustNetplan("destroy", "-c", h.dir, "-auto-approve")
+	if after := counterless.ReplaceAllString(foreign(), "counter"); after != foreignBefore {
+		t.Fatalf("the foreign table changed:\nbefore:\n%s\nafter:\n%s", foreignBefore, after)
+	}
 }
 
 // TestRuleCountIsFlat: the stack's table has as many rules for 1 published
