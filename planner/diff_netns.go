@@ -32,7 +32,7 @@ func (d *differ) namespaces() {
 func (d *differ) createNetns(tn *model.Netns) {
 	d.add(model.Step{Kind: model.StepCreateNetns, Owner: tn.Owner, Phase: PhaseNetns, Netns: nsRef(tn)})
 	for _, iface := range sortedKeys(tn.Veths) {
-		d.add(model.Step{Kind: model.StepCreateVeth, Owner: tn.Owner, Phase: PhaseVeth, Netns: nsRef(tn), Veth: cloneVeth(tn.Veths[iface])})
+		d.add(model.Step{Kind: model.StepCreateVeth, Owner: tn.Owner, Phase: PhaseVeth, Netns: nsRef(tn), Veth: tn.Veths[iface].Clone()})
 	}
 	if tn.Gateway.IsValid() {
 		d.add(model.Step{Kind: model.StepSetRoute, Owner: tn.Owner, Phase: PhaseRoute, Netns: nsRef(tn), Gateway: tn.Gateway})
@@ -53,16 +53,16 @@ func (d *differ) repairNetns(tn, on *model.Netns) {
 		tv, ov := tn.Veths[iface], on.Veths[iface]
 		if ov != nil && ov.HostName != tv.HostName {
 			// A container end whose host end is gone or another: replace the pair.
-			d.add(model.Step{Kind: model.StepDeleteVeth, Owner: tn.Owner, Phase: PhaseRemove, Netns: ref, Veth: cloneVeth(ov)})
+			d.add(model.Step{Kind: model.StepDeleteVeth, Owner: tn.Owner, Phase: PhaseRemove, Netns: ref, Veth: ov.Clone()})
 			routeLost = routeLost || carries(ov, on.Gateway)
 			ov = nil
 		}
 		if ov == nil {
-			d.add(model.Step{Kind: model.StepCreateVeth, Owner: tn.Owner, Phase: PhaseVeth, Netns: ref, Veth: cloneVeth(tv)})
+			d.add(model.Step{Kind: model.StepCreateVeth, Owner: tn.Owner, Phase: PhaseVeth, Netns: ref, Veth: tv.Clone()})
 			continue
 		}
 		if vethDiffers(tv, ov) || d.newBridges[tv.Bridge] {
-			d.add(model.Step{Kind: model.StepSetVeth, Owner: tn.Owner, Phase: PhaseVeth, Netns: ref, Veth: cloneVeth(tv)})
+			d.add(model.Step{Kind: model.StepSetVeth, Owner: tn.Owner, Phase: PhaseVeth, Netns: ref, Veth: tv.Clone()})
 			routeLost = routeLost || !ov.Up
 		}
 		for _, a := range ov.Addrs {
@@ -79,7 +79,7 @@ func (d *differ) repairNetns(tn, on *model.Netns) {
 	}
 	for _, iface := range sortedKeys(on.Veths) {
 		if ov := on.Veths[iface]; tn.Veths[iface] == nil {
-			d.add(model.Step{Kind: model.StepDeleteVeth, Owner: tn.Owner, Phase: PhaseRemove, Netns: ref, Veth: cloneVeth(ov)})
+			d.add(model.Step{Kind: model.StepDeleteVeth, Owner: tn.Owner, Phase: PhaseRemove, Netns: ref, Veth: ov.Clone()})
 			routeLost = routeLost || carries(ov, on.Gateway)
 		}
 	}

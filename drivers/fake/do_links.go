@@ -20,7 +20,7 @@ func (k *Kernel) doBridge(s *model.State, st model.Step) error {
 		if k.linkTaken(name) {
 			return fmt.Errorf("create bridge %q: %w", name, errExist)
 		}
-		b := cloneBridge(st.Bridge)
+		b := st.Bridge.Clone()
 		b.Name = name
 		s.Bridges[name] = b
 		k.linkCreated(name)
@@ -145,7 +145,7 @@ func (k *Kernel) doVeth(s *model.State, st model.Step) error {
 		if err := k.enslave(s, want.Bridge); err != nil {
 			return fmt.Errorf("create veth %q: %w", want.HostName, err)
 		}
-		n.Veths[want.Name] = cloneVeth(want)
+		n.Veths[want.Name] = want.Clone()
 		k.linkCreated(want.HostName)
 		return nil
 	}
@@ -258,7 +258,7 @@ func (k *Kernel) doFirewall(s *model.State, st model.Step) error {
 	if d, foreign := k.foreign["table"][st.Firewall.Table]; foreign {
 		return fmt.Errorf("sync table ip %s: owned by %s: %w", st.Firewall.Table, d, errExist)
 	}
-	s.Firewall = cloneFirewall(st.Firewall)
+	s.Firewall = st.Firewall.Clone()
 	return nil
 }
 

@@ -65,7 +65,7 @@ func (k *Kernel) Observe(ctx context.Context, q drivers.Query) (*drivers.Observa
 	k.stack = q.Stack
 	s := model.NewState(q.Stack)
 	if have := k.stacks[q.Stack]; have != nil {
-		s = cloneState(have)
+		s = have.Clone()
 	}
 	s.Sysctls = map[string]string{}
 	for _, key := range q.Sysctls {
@@ -177,7 +177,7 @@ func (k *Kernel) Flushed() []model.PublishedPort {
 func (k *Kernel) SetState(s *model.State) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	c := cloneState(s)
+	c := s.Clone()
 	for key, v := range c.Sysctls {
 		k.sysctls[key] = v
 	}
