@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	ucli "github.com/urfave/cli/v2"
 
+	"github.com/netplan-dev/netplan/apply"
 	"github.com/netplan-dev/netplan/config"
 	"github.com/netplan-dev/netplan/drivers"
 	"github.com/netplan-dev/netplan/drivers/linux"
@@ -69,6 +70,8 @@ type plainError string
 func (e plainError) Error() string { return string(e) }
 
 func (a *app) run(args []string) int {
+	defer startProfile(a.stderr)()
+	defer apply.Trace("command", time.Now())
 	err := a.cliApp().RunContext(context.Background(), args)
 	var code exitCode
 	var plain plainError

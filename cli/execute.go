@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"strconv"
 	"syscall"
 
 	"github.com/netplan-dev/netplan/apply"
@@ -15,6 +16,9 @@ import (
 // usual way for a user who will not wait.
 func (s *session) execute(ctx context.Context, pl *planned, noRollback bool) (apply.Result, error) {
 	a := s.app
+	if err := s.preflight(ctx, pl); err != nil {
+		return apply.Result{}, err
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	sigs := make(chan os.Signal, 1)
@@ -31,7 +35,7 @@ func (s *session) execute(ctx context.Context, pl *planned, noRollback bool) (ap
 	}()
 
 	pr := newProgress(a.stdout, pl.plan, a.now)
-	res, err := apply.Apply(ctx, s.kernel, pl.plan, apply.Options{Query: pl.query, NoRollback: noRollback, Progress: pr.event})
+	res, err := apply.Apply(ctx, s.kernel, pl.plan, apply.Options{Query: pl.query, NoRollback: noRollback, Progress: pr.event, Workers: workers()})
 	if err == nil {
 		return res, nil
 	}
@@ -44,4 +48,11 @@ func (s *session) execute(ctx context.Context, pl *planned, noRollback bool) (ap
 		err = fmt.Errorf("%w\n\nthe rollback did not complete; run netplan plan to see the host's state", err)
 	}
 	return res, err
+}
+
+// workers is how many steps of a phase run at once: NETPLAN_WORKERS when
+// set (a hidden knob for measuring), else the applier's default.
+func workers() int {
+	n, _ := strconv.Atoi(os.Getenv("NETPLAN_WORKERS"))
+	return max(n, 0)
 }

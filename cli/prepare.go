@@ -3,6 +3,9 @@ package cli
 import (
 	"context"
 	"fmt"
+	"time"
+
+	"github.com/netplan-dev/netplan/apply"
 
 	"github.com/netplan-dev/netplan/config"
 	"github.com/netplan-dev/netplan/drivers"
@@ -28,7 +31,9 @@ func (a *app) planConfig(ctx context.Context, k drivers.Kernel, cfg *config.Conf
 		return nil, fmt.Errorf("plan stack %q: %w", d.Stack, err)
 	}
 	q := drivers.QueryFor(names)
+	t0 := time.Now()
 	obs, err := k.Observe(ctx, q)
+	apply.Trace("observe", t0)
 	if err != nil {
 		return nil, fmt.Errorf("observe stack %q: %w", d.Stack, err)
 	}
@@ -36,11 +41,14 @@ func (a *app) planConfig(ctx context.Context, k drivers.Kernel, cfg *config.Conf
 		config.WriteDiagnostics(a.stderr, cfg.Files, foreignDiagnostics(cfg, d.Stack, obs.Foreign), color)
 		return nil, errReported
 	}
+	t0 = time.Now()
 	p, err := planner.Make(d, obs.State)
+	apply.Trace("plan", t0)
 	if err != nil {
 		return nil, fmt.Errorf("plan stack %q: %w", d.Stack, err)
 	}
 	complete(p, d.Stack, obs.State)
+	a.warnTakenPorts(k, p.Target)
 	return &planned{plan: p, query: q}, nil
 }
 
@@ -48,7 +56,9 @@ func (a *app) planConfig(ctx context.Context, k drivers.Kernel, cfg *config.Conf
 // configuration: observing by label finds every object of the stack.
 func (a *app) planDestroy(ctx context.Context, k drivers.Kernel, stack string) (*planned, error) {
 	q := drivers.QueryFor(model.NewState(stack))
+	t0 := time.Now()
 	obs, err := k.Observe(ctx, q)
+	apply.Trace("observe", t0)
 	if err != nil {
 		return nil, fmt.Errorf("observe stack %q: %w", stack, err)
 	}

@@ -8,7 +8,6 @@ import (
 	"runtime"
 
 	"github.com/vishvananda/netlink"
-	"github.com/vishvananda/netlink/nl"
 	"github.com/vishvananda/netns"
 	"golang.org/x/sys/unix"
 
@@ -35,28 +34,22 @@ func (k *Kernel) createNetns(n *model.Netns) error {
 		return fail(err)
 	}
 	k.nss.drop(n.Name) // a handle left from a namespace of the same name is stale
-	nh, err := newNamedNs(n.Name)
+	nh, err := newNamedNs(n.Name, label)
 	if err != nil {
 		return fail(err)
 	}
 	k.nss.put(n.Name, nh)
-	lo := loLink()
-	if err := nh.h.LinkSetUp(lo); err != nil {
-		return fail(fmt.Errorf("set lo up: %w", err))
-	}
-	if err := nh.h.LinkSetAlias(lo, label); err != nil {
-		return fail(fmt.Errorf("label lo: %w", err))
-	}
 	return nil
 }
 
-// newNamedNs creates the namespace on a thread of its own. NewNamed moves the
-// calling thread into the new namespace and never moves it back, so the
-// goroutine locks its thread and never unlocks: when it returns, the runtime
-// retires the thread instead of handing it to other goroutines (FIELD-NOTES).
-// The netlink socket is opened on that thread, inside the new namespace,
-// which spares the two setns calls NewHandleAt would make.
-func newNamedNs(name string) (*nsHandle, error) {
+// newNamedNs creates the namespace on a thread of its own, which enters it
+// and never leaves: the goroutine locks its thread and never unlocks, so the
+// runtime retires the thread (FIELD-NOTES). lo is set up and labelled
+// before the namespace is bind-mounted under its name, so a netplan killed
+// at any moment leaves either a labelled namespace or none (at worst an
+// unmounted mount point, which observe treats as absent and this reuses);
+// never an unlabelled namespace that would look foreign to the next apply.
+func newNamedNs(name, label string) (*nsHandle, error) {
 	type result struct {
 		nh  *nsHandle
 		err error
@@ -64,21 +57,59 @@ func newNamedNs(name string) (*nsHandle, error) {
 	ch := make(chan result, 1)
 	go func() {
 		runtime.LockOSThread()
-		ns, err := netns.NewNamed(name)
-		if err != nil {
-			ch <- result{err: err}
-			return
-		}
-		h, err := netlink.NewHandle(unix.NETLINK_ROUTE)
-		if err != nil {
-			_ = ns.Close()
-			ch <- result{err: fmt.Errorf("open netlink socket: %w", err)}
-			return
-		}
-		ch <- result{nh: &nsHandle{ns: ns, h: h}}
+		nh, err := unshareNamed(name, label)
+		ch <- result{nh: nh, err: err}
 	}()
 	r := <-ch
 	return r.nh, r.err
+}
+
+// unshareNamed runs on a locked thread that it moves into the new namespace.
+func unshareNamed(name, label string) (*nsHandle, error) {
+	path := netnsDir + "/" + name
+	if err := os.MkdirAll(netnsDir, 0o755); err != nil {
+		return nil, err
+	}
+	f, err := os.OpenFile(path, os.O_RDONLY|os.O_CREATE|os.O_EXCL, 0o444)
+	switch {
+	case err == nil:
+		f.Close()
+	case errors.Is(err, fs.ErrExist) && !isNsMount(path):
+		// A mount point left by a create that was killed: reuse it.
+	default:
+		return nil, err
+	}
+	if err := unix.Unshare(unix.CLONE_NEWNET); err != nil {
+		return nil, fmt.Errorf("unshare: %w", err)
+	}
+	h, err := netlink.NewHandle(unix.NETLINK_ROUTE)
+	if err != nil {
+		return nil, fmt.Errorf("open netlink socket: %w", err)
+	}
+	fail := func(err error) (*nsHandle, error) { h.Close(); return nil, err }
+	lo := loLink()
+	if err := h.LinkSetUp(lo); err != nil {
+		return fail(fmt.Errorf("set lo up: %w", err))
+	}
+	if err := h.LinkSetAlias(lo, label); err != nil {
+		return fail(fmt.Errorf("label lo: %w", err))
+	}
+	self := fmt.Sprintf("/proc/self/task/%d/ns/net", unix.Gettid())
+	if err := unix.Mount(self, path, "none", unix.MS_BIND, ""); err != nil {
+		return fail(fmt.Errorf("bind-mount %s: %w", path, err))
+	}
+	ns, err := netns.Get()
+	if err != nil {
+		return fail(err)
+	}
+	return &nsHandle{ns: ns, h: h}, nil
+}
+
+// isNsMount says whether path is a mounted namespace, as opposed to the
+// empty file that stands in its place before the bind mount.
+func isNsMount(path string) bool {
+	var st unix.Statfs_t
+	return unix.Statfs(path, &st) == nil && st.Type == unix.NSFS_MAGIC
 }
 
 // deleteNetns deletes a namespace netplan labelled; its veths go with it.
@@ -122,10 +153,11 @@ func (k *Kernel) setLoUp(name string) error {
 // nsView is what one namespace looked like: its label, and when it is the
 // stack's, its contents.
 type nsView struct {
-	name  string
-	label string       // lo's alias
-	state *model.Netns // nil unless labelled with the stack
-	err   error
+	name   string
+	label  string       // lo's alias
+	state  *model.Netns // nil unless labelled with the stack
+	absent bool         // the name's mount point holds no namespace
+	err    error
 }
 
 // nsReader reads namespaces on one locked OS thread. To open a socket inside
@@ -135,6 +167,7 @@ type nsView struct {
 type nsReader struct {
 	home netns.NsHandle
 	away bool
+	buf  []byte // receive buffer, shared by the sockets it opens one after another
 }
 
 func newNsReader() (*nsReader, error) {
@@ -161,21 +194,21 @@ func (r *nsReader) close() {
 }
 
 // socketIn opens a NETLINK_ROUTE socket inside the namespace at path.
-func (r *nsReader) socketIn(path string) (*nl.SocketHandle, error) {
-	ns, err := netns.GetFromPath(path)
+func (r *nsReader) socketIn(path string) (*rtnlSock, error) {
+	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return nil, err
 	}
-	defer ns.Close()
 	r.away = true
-	if err := netns.Set(ns); err != nil {
+	err = unix.Setns(fd, unix.CLONE_NEWNET)
+	unix.Close(fd)
+	if err != nil {
 		return nil, fmt.Errorf("enter: %w", err)
 	}
-	s, err := nl.GetNetlinkSocketAt(netns.None(), netns.None(), unix.NETLINK_ROUTE)
-	if err != nil {
-		return nil, err
+	if r.buf == nil {
+		r.buf = make([]byte, 1<<16)
 	}
-	return &nl.SocketHandle{Socket: s}, nil
+	return openRtnl(r.buf)
 }
 
 // observe reads one namespace through a socket of its own, closed before
@@ -184,11 +217,15 @@ func (r *nsReader) socketIn(path string) (*nl.SocketHandle, error) {
 func (r *nsReader) observe(name, stack string) nsView {
 	v := nsView{name: name}
 	h, err := r.socketIn(netnsDir + "/" + name)
+	if err != nil && !isNsMount(netnsDir+"/"+name) {
+		v.absent = true // a mount point without a namespace: a killed create
+		return v
+	}
 	if err != nil {
 		v.err = fmt.Errorf("open netns %s: %w", name, err)
 		return v
 	}
-	defer h.Close()
+	defer h.close()
 	links, err := rawLinks(h)
 	if err != nil {
 		v.err = fmt.Errorf("observe netns %s: %w", name, err)

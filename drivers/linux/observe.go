@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/netplan-dev/netplan/drivers"
 	"github.com/netplan-dev/netplan/model"
@@ -18,7 +19,7 @@ import (
 
 // observeWorkers bounds how many namespaces are read at once: each read is
 // a few syscalls, so a few workers per CPU keep the CPUs busy.
-var observeWorkers = 4 * runtime.GOMAXPROCS(0)
+var observeWorkers = envInt("NETPLAN_OBSERVE_WORKERS", 4*runtime.GOMAXPROCS(0))
 
 // hostEnd is a veth host end labelled with the stack, waiting to be joined
 // with its container end.
@@ -30,6 +31,21 @@ type hostEnd struct {
 
 // Observe reads the stack's objects and the foreign objects in its way.
 func (k *Kernel) Observe(ctx context.Context, q drivers.Query) (*drivers.Observation, error) {
+	return k.observe(ctx, q, nil)
+}
+
+// ObserveNetns is Observe entering only the named namespaces: the host's
+// links, addresses, bridges, sysctls and firewall are read whole, and
+// State.Netns holds those of the named namespaces that are the stack's.
+// Verifying an apply that touched a few containers of a large stack costs
+// what it touched, not the size of the stack.
+func (k *Kernel) ObserveNetns(ctx context.Context, q drivers.Query, netns []string) (*drivers.Observation, error) {
+	return k.observe(ctx, q, setOf(netns))
+}
+
+// observe reads the host and the namespaces in only, or every namespace
+// when only is nil.
+func (k *Kernel) observe(ctx context.Context, q drivers.Query, only map[string]bool) (*drivers.Observation, error) {
 	if q.Stack == "" {
 		return nil, errors.New("observe: no stack given")
 	}
@@ -37,13 +53,18 @@ func (k *Kernel) Observe(ctx context.Context, q drivers.Query) (*drivers.Observa
 	st := model.NewState(q.Stack)
 	obs := &drivers.Observation{State: st}
 
+	t0 := time.Now()
 	ends, err := k.observeHost(q, obs)
+	trace("observe host", t0)
+	t0 = time.Now()
 	if err != nil {
 		return nil, err
 	}
-	if err := k.observeNamespaces(ctx, q, obs, ends); err != nil {
+	if err := k.observeNamespaces(ctx, q, obs, ends, only); err != nil {
 		return nil, err
 	}
+	trace("observe namespaces", t0)
+	t0 = time.Now()
 	if st.Sysctls, err = readSysctls(q.Sysctls); err != nil {
 		return nil, fmt.Errorf("observe: %w", err)
 	}
@@ -52,6 +73,7 @@ func (k *Kernel) Observe(ctx context.Context, q drivers.Query) (*drivers.Observa
 		return nil, fmt.Errorf("observe firewall: %w", err)
 	}
 	st.Firewall = fw
+	trace("observe sysctls+firewall", t0)
 	if foreign {
 		obs.Foreign = append(obs.Foreign, drivers.Foreign{Kind: "table", Name: model.TableName(q.Stack), Detail: "not labelled with stack " + q.Stack})
 	}
@@ -65,11 +87,11 @@ func (k *Kernel) Observe(ctx context.Context, q drivers.Query) (*drivers.Observa
 // addresses, bridge ports and (when subnets are asked about) routes. It fills
 // the stack's bridges and returns its veth host ends by label owner.
 func (k *Kernel) observeHost(q drivers.Query, obs *drivers.Observation) (map[string]hostEnd, error) {
-	links, err := rawLinks(k.raw)
+	links, err := rawLinks(handleDumper{k.raw})
 	if err != nil {
 		return nil, fmt.Errorf("observe host: %w", err)
 	}
-	addrs, err := rawAddrs(k.raw)
+	addrs, err := rawAddrs(handleDumper{k.raw})
 	if err != nil {
 		return nil, fmt.Errorf("observe host: %w", err)
 	}
@@ -124,14 +146,18 @@ func linkDetail(l rawLink, stack string, labelled bool) string {
 // observeNamespaces reads every named namespace with a bounded pool of
 // workers, keeps the stack's, reports wanted names that are not the stack's,
 // and joins container ends with host ends.
-func (k *Kernel) observeNamespaces(ctx context.Context, q drivers.Query, obs *drivers.Observation, ends map[string]hostEnd) error {
-	entries, err := os.ReadDir(netnsDir)
+func (k *Kernel) observeNamespaces(ctx context.Context, q drivers.Query, obs *drivers.Observation, ends map[string]hostEnd, only map[string]bool) error {
+	all, err := os.ReadDir(netnsDir)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("observe: read %s: %w", netnsDir, err)
 	}
-	present := make(map[string]bool, len(entries))
-	for _, e := range entries {
+	present := make(map[string]bool, len(all))
+	entries := all[:0:0]
+	for _, e := range all {
 		present[e.Name()] = true
+		if only == nil || only[e.Name()] {
+			entries = append(entries, e)
+		}
 	}
 	k.nss.keepOnly(present)
 
@@ -176,7 +202,7 @@ func (k *Kernel) observeNamespaces(ctx context.Context, q drivers.Query, obs *dr
 		case v.state != nil:
 			joinVeths(v.state, ends)
 			obs.State.Netns[v.name] = v.state
-		case !wanted[v.name]:
+		case v.absent, !wanted[v.name]:
 			// Not ours and not in the way; a read error here concerns
 			// someone else's namespace and must not fail the observation.
 		case v.err != nil:

@@ -101,7 +101,7 @@ func (k *Kernel) addVeth(veth *netlink.Veth, label string) error {
 		switch {
 		case lerr != nil && !isNotFound(lerr):
 			return fmt.Errorf("%w (and reading the existing link: %v)", err, lerr)
-		case lerr == nil && old.Attrs().Alias == label:
+		case lerr == nil && (old.Attrs().Alias == label || k.unlabelledPeerIn(old, veth.PeerNamespace)):
 			if derr := k.host.LinkDel(old); derr != nil && !isNotFound(derr) {
 				return fmt.Errorf("%w (a leftover of ours that could not be deleted: %v)", err, derr)
 			}
