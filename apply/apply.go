@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/netplan-dev/netplan/drivers"
 	"github.com/netplan-dev/netplan/planner"
@@ -51,6 +52,8 @@ func Apply(ctx context.Context, k drivers.Kernel, p *planner.Plan, opts Options)
 	done, failure := r.run(ctx, p.Steps)
 	res.StepsDone = done
 	if failure == nil {
+		t0 := time.Now()
+		defer Trace("verify", t0)
 		return res, verify(context.WithoutCancel(ctx), k, p, q)
 	}
 	what := fmt.Sprintf("%d of %d steps done", done, len(p.Steps))
@@ -89,12 +92,13 @@ func rollback(ctx context.Context, k drivers.Kernel, p *planner.Plan, q drivers.
 
 // verify observes the host after a successful apply and names every
 // resource that is not what the plan promised (issue #5).
+// Namespaces no step touched are taken from p.Observed (see observeTouched).
 func verify(ctx context.Context, k drivers.Kernel, p *planner.Plan, q drivers.Query) error {
-	now, err := Observe(ctx, k, q)
+	now, err := observeTouched(ctx, k, q, p.Observed, p.Steps)
 	if err != nil {
 		return fmt.Errorf("apply: observe to verify: %w", err)
 	}
-	if left := planner.Diff(p.Target, now.State); !left.Empty() {
+	if left := planner.Diff(p.Target, now); !left.Empty() {
 		return fmt.Errorf("apply: every step succeeded but the host did not converge: %s", pending(left))
 	}
 	return nil

@@ -8,6 +8,13 @@ import (
 	"github.com/netplan-dev/netplan/model"
 )
 
+// NetnsObserver is a Kernel that can observe while entering only some
+// namespaces (drivers/linux does). Verification uses it so that the cost of
+// checking an apply follows the change, not the size of the stack.
+type NetnsObserver interface {
+	ObserveNetns(ctx context.Context, q drivers.Query, netns []string) (*drivers.Observation, error)
+}
+
 // Observe is k.Observe plus the per-bridge sysctls of every bridge the
 // stack owns now. A query built from the configuration names only the
 // bridges it wants; a bridge about to be deleted or replaced would then be
@@ -15,7 +22,11 @@ import (
 // would leave that at the kernel default. It reads a second time only when
 // the stack owns bridges the query did not cover.
 func Observe(ctx context.Context, k drivers.Kernel, q drivers.Query) (*drivers.Observation, error) {
-	obs, err := k.Observe(ctx, q)
+	return observeWith(q, func(q drivers.Query) (*drivers.Observation, error) { return k.Observe(ctx, q) })
+}
+
+func observeWith(q drivers.Query, observe func(drivers.Query) (*drivers.Observation, error)) (*drivers.Observation, error) {
+	obs, err := observe(q)
 	if err != nil {
 		return nil, err
 	}
@@ -30,5 +41,41 @@ func Observe(ctx context.Context, k drivers.Kernel, q drivers.Query) (*drivers.O
 		return obs, nil
 	}
 	slices.Sort(more.Sysctls)
-	return k.Observe(ctx, more)
+	return observe(more)
+}
+
+// observeTouched observes the host after steps ran: entering only the
+// namespaces the steps touched when k allows it and that is fewer than all,
+// and taking the others from before, which no step changed.
+func observeTouched(ctx context.Context, k drivers.Kernel, q drivers.Query, before *model.State, steps []model.Step) (*model.State, error) {
+	po, can := k.(NetnsObserver)
+	touched := map[string]bool{}
+	for _, s := range steps {
+		if s.Netns != nil {
+			touched[s.Netns.Name] = true
+		}
+	}
+	if !can || before == nil || len(touched) >= len(before.Netns) {
+		obs, err := Observe(ctx, k, q)
+		if err != nil {
+			return nil, err
+		}
+		return obs.State, nil
+	}
+	names := make([]string, 0, len(touched))
+	for name := range touched {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	obs, err := observeWith(q, func(q drivers.Query) (*drivers.Observation, error) { return po.ObserveNetns(ctx, q, names) })
+	if err != nil {
+		return nil, err
+	}
+	now := obs.State
+	for name, n := range before.Netns {
+		if !touched[name] {
+			now.Netns[name] = n
+		}
+	}
+	return now, nil
 }

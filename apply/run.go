@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/netplan-dev/netplan/drivers"
 	"github.com/netplan-dev/netplan/model"
@@ -51,6 +52,7 @@ func (r *runner) run(ctx context.Context, steps []model.Step) (int, *failure) {
 	// between steps, so no kernel object is left half made.
 	stepCtx := context.WithoutCancel(ctx)
 	for _, phase := range phases(steps) {
+		t0 := time.Now()
 		if ctx.Err() != nil {
 			return count, &failure{err: fmt.Errorf("%w: %w", Cancelled, context.Cause(ctx)), done: done}
 		}
@@ -90,6 +92,7 @@ func (r *runner) run(ctx context.Context, steps []model.Step) (int, *failure) {
 		}
 		close(next)
 		wg.Wait()
+		Trace(fmt.Sprintf("phase %d (%d %s)", steps[phase[0]].Phase, len(phase), steps[phase[0]].Kind), t0)
 		if first != nil {
 			return count, &failure{err: first, done: done}
 		}

@@ -245,6 +245,31 @@ func TestDiff(t *testing.T) {
 			actions: []string{"container.web delete", "firewall.netplan-t update"},
 		},
 		{
+			name: "ports of two containers stale: one flush for both",
+			drift: func(o *model.State) {
+				o.Firewall.Ports = append(o.Firewall.Ports, model.PublishedPort{Owner: "container.db", Protocol: "tcp",
+					HostIP: netip.IPv4Unspecified(), HostPort: 7000, Addr: netip.MustParseAddr("172.20.0.3"), Port: 70})
+			},
+			desired: func(d *model.Desired) {
+				d.Containers = slices.DeleteFunc(d.Containers, func(c model.Container) bool { return c.Name == "web" })
+			},
+			steps: []string{
+				"delete-netns container.web",
+				"sync-firewall firewall.netplan-t",
+				"flush-conntrack firewall.netplan-t",
+			},
+			actions: []string{"container.db update", "container.web delete", "firewall.netplan-t update"},
+			check: func(t *testing.T, p *Plan) {
+				owners := map[string]bool{}
+				for _, pp := range p.Steps[len(p.Steps)-1].Ports {
+					owners[pp.Owner] = true
+				}
+				if !owners["container.web"] || !owners["container.db"] {
+					t.Errorf("flush-conntrack owners = %v, want web and db", owners)
+				}
+			},
+		},
+		{
 			name:  "namespace gone and container removed: only its ports go",
 			drift: func(o *model.State) { delete(o.Netns, "web") },
 			desired: func(d *model.Desired) {

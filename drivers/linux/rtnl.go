@@ -25,16 +25,6 @@ type rawLink struct {
 	Up                 bool
 }
 
-func request(sh *nl.SocketHandle, typ int, msg nl.NetlinkRequestData, attrs ...nl.NetlinkRequestData) *nl.NetlinkRequest {
-	req := nl.NewNetlinkRequest(typ, unix.NLM_F_DUMP)
-	req.Sockets = map[int]*nl.SocketHandle{unix.NETLINK_ROUTE: sh}
-	req.AddData(msg)
-	for _, a := range attrs {
-		req.AddData(a)
-	}
-	return req
-}
-
 // iterate runs a dump and hands each message to f, which returns an error
 // to stop. ErrDumpInterrupted comes back for dump() to retry.
 func iterate(req *nl.NetlinkRequest, resType uint16, f func(m []byte) error) error {
@@ -50,16 +40,14 @@ func iterate(req *nl.NetlinkRequest, resType uint16, f func(m []byte) error) err
 }
 
 // rawLinks dumps the links of the socket's namespace.
-func rawLinks(sh *nl.SocketHandle) ([]rawLink, error) {
+func rawLinks(d dumper) ([]rawLink, error) {
 	return dump("list links", func() ([]rawLink, error) {
 		var links []rawLink
-		req := request(sh, unix.RTM_GETLINK, nl.NewIfInfomsg(unix.AF_UNSPEC),
-			nl.NewRtAttr(unix.IFLA_EXT_MASK, nl.Uint32Attr(rtextFilterSkipStats)))
-		err := iterate(req, unix.RTM_NEWLINK, func(m []byte) error {
+		err := d.dump(unix.RTM_GETLINK, unix.RTM_NEWLINK, func(m []byte) error {
 			l, err := parseLink(m)
 			links = append(links, l)
 			return err
-		})
+		}, nl.NewIfInfomsg(unix.AF_UNSPEC), nl.NewRtAttr(unix.IFLA_EXT_MASK, nl.Uint32Attr(rtextFilterSkipStats)))
 		return links, err
 	})
 }
@@ -100,11 +88,10 @@ func parseLink(m []byte) (rawLink, error) {
 }
 
 // rawAddrs dumps the IPv4 addresses of the socket's namespace, by link index.
-func rawAddrs(sh *nl.SocketHandle) (map[int][]netip.Prefix, error) {
+func rawAddrs(d dumper) (map[int][]netip.Prefix, error) {
 	out, err := dump("list addresses", func() (map[int][]netip.Prefix, error) {
 		out := map[int][]netip.Prefix{}
-		req := request(sh, unix.RTM_GETADDR, nl.NewIfAddrmsg(unix.AF_INET))
-		err := iterate(req, unix.RTM_NEWADDR, func(m []byte) error {
+		err := d.dump(unix.RTM_GETADDR, unix.RTM_NEWADDR, func(m []byte) error {
 			ifa := nl.DeserializeIfAddrmsg(m)
 			if ifa.Family != unix.AF_INET {
 				return nil
@@ -131,7 +118,7 @@ func rawAddrs(sh *nl.SocketHandle) (map[int][]netip.Prefix, error) {
 				out[int(ifa.Index)] = append(out[int(ifa.Index)], netip.PrefixFrom(local, int(ifa.Prefixlen)))
 			}
 			return nil
-		})
+		}, nl.NewIfAddrmsg(unix.AF_INET))
 		return out, err
 	})
 	for _, ps := range out {
@@ -142,12 +129,11 @@ func rawAddrs(sh *nl.SocketHandle) (map[int][]netip.Prefix, error) {
 
 // rawGateway returns the gateway of the main table's IPv4 default route, the
 // lowest metric one when there are several; invalid when there is none.
-func rawGateway(sh *nl.SocketHandle) (netip.Addr, error) {
+func rawGateway(d dumper) (netip.Addr, error) {
 	return dump("list routes", func() (netip.Addr, error) {
 		var gw netip.Addr
 		best := uint32(0)
-		req := request(sh, unix.RTM_GETROUTE, &nl.RtMsg{RtMsg: unix.RtMsg{Family: unix.AF_INET}})
-		err := iterate(req, unix.RTM_NEWROUTE, func(m []byte) error {
+		err := d.dump(unix.RTM_GETROUTE, unix.RTM_NEWROUTE, func(m []byte) error {
 			rt := nl.DeserializeRtMsg(m)
 			if rt.Family != unix.AF_INET || rt.Dst_len != 0 || rt.Type != unix.RTN_UNICAST || rt.Flags&unix.RTM_F_CLONED != 0 {
 				return nil
@@ -172,7 +158,7 @@ func rawGateway(sh *nl.SocketHandle) (netip.Addr, error) {
 				gw, best = via, prio
 			}
 			return nil
-		})
+		}, &nl.RtMsg{RtMsg: unix.RtMsg{Family: unix.AF_INET}})
 		return gw, err
 	})
 }
