@@ -58,7 +58,26 @@ func changes(t, o *model.State, steps []model.Step) []ResourceChange {
 		}
 		out = append(out, c)
 	}
+	quietFirewall(out)
 	return out
+}
+
+// quietFirewall keeps a table sync that only carries other resources'
+// changes (a publish, a network's icc) out of the plan: the firewall shows
+// as changed only when its own rules differ, or when nothing else explains
+// the sync (a set element edited by hand).
+func quietFirewall(changes []ResourceChange) {
+	explained := false
+	for _, c := range changes {
+		if c.Type != "firewall" && c.Type != "sysctl" && c.Action != NoOp {
+			explained = true
+		}
+	}
+	for i, c := range changes {
+		if c.Type == "firewall" && c.Action == Update && len(c.Attrs) == 0 && explained {
+			changes[i].Action = NoOp
+		}
+	}
 }
 
 func attrChanges(typ string, before, after map[string]string) []AttrChange {

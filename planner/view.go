@@ -49,17 +49,10 @@ func view(s *model.State) map[string]*resource {
 	}
 	if s.Firewall != nil {
 		publishView(s.Firewall.Ports, get)
+		// The table's own attribute is its rules; set and map elements are
+		// shown where a person declared them: under networks and containers.
 		r := get(firewallAddress(s.Firewall.Table))
 		r.attrs["rules"] = summary(len(s.Firewall.Rules), s.Firewall.Rules)
-		var elems []string
-		for _, set := range sortedKeys(s.Firewall.Sets) {
-			for _, e := range s.Firewall.Sets[set] {
-				elems = append(elems, set+" "+e)
-			}
-		}
-		slices.Sort(elems)
-		r.attrs["set_elements"] = summary(len(elems), elems)
-		r.attrs["published_ports"] = strconv.Itoa(len(s.Firewall.Ports))
 	}
 	for key, v := range s.Sysctls {
 		get(sysctlAddress(key)).attrs["value"] = v
