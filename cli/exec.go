@@ -83,10 +83,7 @@ func (a *app) findNetns(ctx context.Context, f configFlags, stack, container str
 			if c.Name != container {
 				continue
 			}
-			if c.Mode == model.ModeHost {
-				return "", fmt.Errorf("container %q uses the host network: run the command directly", container)
-			}
-			return c.Netns, nil
+			return c.Netns, nil // empty for the host network: the command runs in the host's namespace
 		}
 		return "", fmt.Errorf("the configuration declares no container %q", container)
 	}

@@ -51,6 +51,12 @@ func TestSeedScenario(t *testing.T) {
 	if _, code := h.Run("ip", "netns", "exec", "hostnet", "true"); code == 0 {
 		t.Fatal("a host-mode container got a namespace of its own")
 	}
+	if out := h.mustNetplan("exec", "-c", h.dir, "hostnet", "--", "ip", "-br", "link", "show", "netplan0"); !strings.Contains(out, "netplan0") {
+		t.Fatalf("exec in a host-network container does not see the host's links:\n%s", out)
+	}
+	if out := h.mustNetplan("exec", "-c", h.dir, "web", "--", "ip", "-br", "addr", "show", "eth0"); !strings.Contains(out, "172.17.0.2/16") {
+		t.Fatalf("exec in web does not see its eth0:\n%s", out)
+	}
 
 	h.serve("web", "tcp", "0.0.0.0:80", "Welcome to nginx!")
 	h.serve("outside", "tcp", "0.0.0.0:9000", "outside")

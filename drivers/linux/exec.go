@@ -13,7 +13,8 @@ import (
 // Exec replaces the process with argv run inside the named namespace, with a
 // /sys of that namespace, as `ip netns exec` does. It must be called from the main goroutine of a
 // program whose main thread is locked (cmd/netplan's init): setns changes
-// only the calling thread, and execve keeps only that thread.
+// only the calling thread, and execve keeps only that thread. An empty name
+// runs argv in the caller's own namespace (a container on the host network).
 func Exec(netnsName string, argv []string) error {
 	if len(argv) == 0 {
 		return fmt.Errorf("exec in netns %s: no command", netnsName)
@@ -21,6 +22,10 @@ func Exec(netnsName string, argv []string) error {
 	path, err := exec.LookPath(argv[0])
 	if err != nil {
 		return fmt.Errorf("exec %s in netns %s: %w", argv[0], netnsName, err)
+	}
+	if netnsName == "" {
+		err = syscall.Exec(path, argv, os.Environ())
+		return fmt.Errorf("exec %s: %w", path, err)
 	}
 	runtime.LockOSThread() // on error the thread stays in the namespace: never hand it back
 	fd, err := unix.Open(netnsDir+"/"+netnsName, unix.O_RDONLY|unix.O_CLOEXEC, 0)
