@@ -94,7 +94,7 @@ func rollback(ctx context.Context, k drivers.Kernel, p *planner.Plan, q drivers.
 // resource that is not what the plan promised (issue #5).
 // Namespaces no step touched are taken from p.Observed (see observeTouched).
 func verify(ctx context.Context, k drivers.Kernel, p *planner.Plan, q drivers.Query) error {
-	now, err := observeTouched(ctx, k, q, p.Observed, p.Steps)
+	now, err := observeTouched(ctx, k, q, p.Observed, p.Target, p.Steps)
 	if err != nil {
 		return fmt.Errorf("apply: observe to verify: %w", err)
 	}

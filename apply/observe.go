@@ -15,6 +15,15 @@ type NetnsObserver interface {
 	ObserveNetns(ctx context.Context, q drivers.Query, netns []string) (*drivers.Observation, error)
 }
 
+// GoneObserver is a Kernel that can observe what is left of the objects a
+// query names without reading every host link (drivers/linux does).
+// Verification of a plan that leaves no bridge and no namespace uses it:
+// after namespaces are deleted, the kernel's teardown makes a full link
+// dump slower than the deletions themselves.
+type GoneObserver interface {
+	ObserveGone(ctx context.Context, q drivers.Query) (*drivers.Observation, error)
+}
+
 // Observe is k.Observe plus the per-bridge sysctls of every bridge the
 // stack owns now. A query built from the configuration names only the
 // bridges it wants; a bridge about to be deleted or replaced would then be
@@ -47,7 +56,14 @@ func observeWith(q drivers.Query, observe func(drivers.Query) (*drivers.Observat
 // observeTouched observes the host after steps ran: entering only the
 // namespaces the steps touched when k allows it and that is fewer than all,
 // and taking the others from before, which no step changed.
-func observeTouched(ctx context.Context, k drivers.Kernel, q drivers.Query, before *model.State, steps []model.Step) (*model.State, error) {
+func observeTouched(ctx context.Context, k drivers.Kernel, q drivers.Query, before *model.State, target *model.State, steps []model.Step) (*model.State, error) {
+	if g, ok := k.(GoneObserver); ok && target != nil && len(target.Bridges) == 0 && len(target.Netns) == 0 {
+		obs, err := observeWith(q, func(q drivers.Query) (*drivers.Observation, error) { return g.ObserveGone(ctx, q) })
+		if err != nil {
+			return nil, err
+		}
+		return obs.State, nil
+	}
 	po, can := k.(NetnsObserver)
 	touched := map[string]bool{}
 	for _, s := range steps {

@@ -23,6 +23,7 @@ type Kernel struct {
 	host  *netlink.Handle  // NETLINK_ROUTE in the host namespace
 	raw   *nl.SocketHandle // same namespace, for requests netlink has no API for (AF_BRIDGE dumps)
 	nss   *nsCache         // one handle per container namespace, for Do
+	owned ownedNs          // namespaces known to be the stack's, by identity
 	mu    sync.Mutex       // guards stack
 	stack string           // the stack labels are written for; set by Observe or SetStack
 }

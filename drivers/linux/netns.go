@@ -39,6 +39,10 @@ func (k *Kernel) createNetns(n *model.Netns) error {
 		return fail(err)
 	}
 	k.nss.put(n.Name, nh)
+	var st unix.Stat_t
+	if unix.Fstat(int(nh.ns), &st) == nil {
+		k.owned.set(n.Name, nsIDOf(&st))
+	}
 	return nil
 }
 
@@ -82,6 +86,9 @@ func unshareNamed(name, label string) (*nsHandle, error) {
 	if err := unix.Unshare(unix.CLONE_NEWNET); err != nil {
 		return nil, fmt.Errorf("unshare: %w", err)
 	}
+	if err := disableIPv6Default(); err != nil {
+		return nil, err
+	}
 	h, err := netlink.NewHandle(unix.NETLINK_ROUTE)
 	if err != nil {
 		return nil, fmt.Errorf("open netlink socket: %w", err)
@@ -105,6 +112,22 @@ func unshareNamed(name, label string) (*nsHandle, error) {
 	return &nsHandle{ns: ns, h: h}, nil
 }
 
+// disableIPv6Default turns IPv6 off for the links the new namespace will
+// get (lo keeps ::1). netplan's networks are IPv4-only, as Docker disables
+// IPv6 on interfaces of IPv4-only networks; left on, every container end
+// sends DAD and MLD packets that the bridge floods to all of its ports,
+// which made each container cost more the more containers there were.
+// A kernel without IPv6 has no such file, and nothing to turn off.
+func disableIPv6Default() error {
+	// The thread is in the new namespace, and /proc/sys/net follows the
+	// opening thread's namespace.
+	err := os.WriteFile("/proc/sys/net/ipv6/conf/default/disable_ipv6", []byte("1"), 0)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("disable IPv6 for new links: %w", err)
+	}
+	return nil
+}
+
 // isNsMount says whether path is a mounted namespace, as opposed to the
 // empty file that stands in its place before the bind mount.
 func isNsMount(path string) bool {
@@ -113,28 +136,42 @@ func isNsMount(path string) bool {
 }
 
 // deleteNetns deletes a namespace netplan labelled; its veths go with it.
-// One already gone is not an error. The kernel frees the namespace 20-280 ms
+// One already gone is not an error. The label is read again unless this
+// process saw this very namespace as the stack's (see ownedNs). The kernel frees the namespace 20-280 ms
 // later, once nothing holds it: our own handle is closed first.
 func (k *Kernel) deleteNetns(name string) error {
 	fail := func(err error) error { return fmt.Errorf("delete netns %s: %w", name, err) }
-	if _, err := os.Stat(netnsDir + "/" + name); errors.Is(err, fs.ErrNotExist) {
+	var st unix.Stat_t
+	if err := unix.Stat(netnsDir+"/"+name, &st); errors.Is(err, unix.ENOENT) {
 		k.nss.drop(name)
+		k.owned.forget(name)
 		return nil
 	}
+	if !k.owned.is(name, &st) {
+		if err := k.checkNetnsLabel(name); err != nil {
+			return fail(err)
+		}
+	}
+	k.nss.drop(name)
+	k.owned.forget(name)
+	if err := netns.DeleteNamed(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fail(err)
+	}
+	return nil
+}
+
+// checkNetnsLabel reads lo's label to make sure the namespace is netplan's.
+func (k *Kernel) checkNetnsLabel(name string) error {
 	nh, err := k.nss.get(name)
 	if err != nil {
-		return fail(err)
+		return err
 	}
 	lo, err := nh.h.LinkByIndex(loIndex)
 	if err != nil {
-		return fail(fmt.Errorf("read lo: %w", err))
+		return fmt.Errorf("read lo: %w", err)
 	}
 	if _, _, ok := model.ParseLabel(lo.Attrs().Alias); !ok {
-		return fail(fmt.Errorf("namespace is not netplan's (lo label %q)", lo.Attrs().Alias))
-	}
-	k.nss.drop(name)
-	if err := netns.DeleteNamed(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return fail(err)
+		return fmt.Errorf("namespace is not netplan's (lo label %q)", lo.Attrs().Alias)
 	}
 	return nil
 }
@@ -157,6 +194,7 @@ type nsView struct {
 	label  string       // lo's alias
 	state  *model.Netns // nil unless labelled with the stack
 	absent bool         // the name's mount point holds no namespace
+	id     nsID         // the namespace's identity, when it was opened
 	err    error
 }
 
@@ -193,22 +231,29 @@ func (r *nsReader) close() {
 	runtime.UnlockOSThread()
 }
 
-// socketIn opens a NETLINK_ROUTE socket inside the namespace at path.
-func (r *nsReader) socketIn(path string) (*rtnlSock, error) {
+// socketIn opens a NETLINK_ROUTE socket inside the namespace at path, and
+// says which namespace that is.
+func (r *nsReader) socketIn(path string) (*rtnlSock, nsID, error) {
 	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
 	if err != nil {
-		return nil, err
+		return nil, nsID{}, err
+	}
+	var st unix.Stat_t
+	if err := unix.Fstat(fd, &st); err != nil {
+		unix.Close(fd)
+		return nil, nsID{}, err
 	}
 	r.away = true
 	err = unix.Setns(fd, unix.CLONE_NEWNET)
 	unix.Close(fd)
 	if err != nil {
-		return nil, fmt.Errorf("enter: %w", err)
+		return nil, nsID{}, fmt.Errorf("enter: %w", err)
 	}
 	if r.buf == nil {
 		r.buf = make([]byte, 1<<16)
 	}
-	return openRtnl(r.buf)
+	s, err := openRtnl(r.buf)
+	return s, nsIDOf(&st), err
 }
 
 // observe reads one namespace through a socket of its own, closed before
@@ -216,7 +261,7 @@ func (r *nsReader) socketIn(path string) (*rtnlSock, error) {
 // with stack has its addresses and routes read.
 func (r *nsReader) observe(name, stack string) nsView {
 	v := nsView{name: name}
-	h, err := r.socketIn(netnsDir + "/" + name)
+	h, id, err := r.socketIn(netnsDir + "/" + name)
 	if err != nil && !isNsMount(netnsDir+"/"+name) {
 		v.absent = true // a mount point without a namespace: a killed create
 		return v
@@ -261,6 +306,6 @@ func (r *nsReader) observe(name, stack string) nsView {
 			n.Veths[l.Name] = &model.Veth{Name: l.Name, MTU: l.MTU, MAC: l.MAC, Up: l.Up, Addrs: addrs[l.Index]}
 		}
 	}
-	v.state = n
+	v.state, v.id = n, id
 	return v
 }

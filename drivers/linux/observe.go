@@ -202,12 +202,16 @@ func (k *Kernel) observeNamespaces(ctx context.Context, q drivers.Query, obs *dr
 		case v.state != nil:
 			joinVeths(v.state, ends)
 			obs.State.Netns[v.name] = v.state
+			k.owned.set(v.name, v.id)
 		case v.absent, !wanted[v.name]:
+			k.owned.forget(v.name)
 			// Not ours and not in the way; a read error here concerns
 			// someone else's namespace and must not fail the observation.
 		case v.err != nil:
+			k.owned.forget(v.name)
 			obs.Foreign = append(obs.Foreign, drivers.Foreign{Kind: "netns", Name: v.name, Detail: "unreadable: " + v.err.Error()})
 		default:
+			k.owned.forget(v.name)
 			obs.Foreign = append(obs.Foreign, drivers.Foreign{Kind: "netns", Name: v.name, Detail: netnsDetail(v.label)})
 		}
 	}

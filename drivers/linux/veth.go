@@ -47,26 +47,23 @@ func (k *Kernel) createVeth(n *model.Netns, stepOwner string, v *model.Veth) err
 	if err != nil {
 		return fail(fmt.Errorf("find bridge %s: %w", v.Bridge, err))
 	}
-	attrs := netlink.NewLinkAttrs()
-	attrs.Name = v.HostName
-	attrs.MTU = v.MTU
-	attrs.MasterIndex = br.Attrs().Index
-	if v.HostUp {
-		attrs.Flags = net.FlagUp
+	spec := vethSpec{
+		Host: v.HostName, Peer: v.Name, MTU: v.MTU, Master: br.Attrs().Index,
+		HostUp: v.HostUp, PeerNs: int(nh.ns),
 	}
-	veth := &netlink.Veth{LinkAttrs: attrs, PeerName: v.Name, PeerNamespace: netlink.NsFd(nh.ns)}
 	if v.MAC != "" {
-		if veth.PeerHardwareAddr, err = net.ParseMAC(v.MAC); err != nil {
+		if spec.PeerMAC, err = net.ParseMAC(v.MAC); err != nil {
 			return fail(err)
 		}
 	}
-	if err := k.addVeth(veth, label); err != nil {
+	index, err := k.addVeth(spec, label)
+	if err != nil {
 		return fail(err)
 	}
-	if err := k.host.LinkSetAlias(veth, label); err != nil {
+	if err := k.setAliasByIndex(index, label); err != nil {
 		return fail(fmt.Errorf("label host end: %w", err))
 	}
-	if err := k.setPortFlags(veth.Index, portFlags{Hairpin: v.Hairpin, Isolated: v.Isolated}); err != nil {
+	if err := k.setPortFlags(index, portFlags{Hairpin: v.Hairpin, Isolated: v.Isolated}); err != nil {
 		return fail(err)
 	}
 	peer, err := nh.h.LinkByName(v.Name)
@@ -90,36 +87,35 @@ func (k *Kernel) createVeth(n *model.Netns, stepOwner string, v *model.Veth) err
 // one of three things: gone by the time we look (retry), ours (a leftover of
 // this attachment, or one whose namespace the kernel is still tearing down:
 // delete it and retry), or not ours (wait briefly for a teardown, then fail).
-func (k *Kernel) addVeth(veth *netlink.Veth, label string) error {
+func (k *Kernel) addVeth(veth vethSpec, label string) (int, error) {
 	deadline := time.Now().Add(createVethWait)
 	for pause := 5 * time.Millisecond; ; pause = min(2*pause, 100*time.Millisecond) {
-		err := k.host.LinkAdd(veth)
+		index, err := k.addVethPair(veth)
 		if !errors.Is(err, unix.EEXIST) {
-			return err
+			return index, err
 		}
-		old, lerr := k.host.LinkByName(veth.Name)
+		old, lerr := k.host.LinkByName(veth.Host)
 		switch {
 		case lerr != nil && !isNotFound(lerr):
-			return fmt.Errorf("%w (and reading the existing link: %v)", err, lerr)
-		case lerr == nil && (old.Attrs().Alias == label || k.unlabelledPeerIn(old, veth.PeerNamespace)):
+			return 0, fmt.Errorf("%w (and reading the existing link: %v)", err, lerr)
+		case lerr == nil && (old.Attrs().Alias == label || k.unlabelledPeerIn(old, netlink.NsFd(veth.PeerNs))):
 			if derr := k.host.LinkDel(old); derr != nil && !isNotFound(derr) {
-				return fmt.Errorf("%w (a leftover of ours that could not be deleted: %v)", err, derr)
+				return 0, fmt.Errorf("%w (a leftover of ours that could not be deleted: %v)", err, derr)
 			}
 			continue
 		case lerr != nil:
 			// Gone already: the name is free, or the clash was the peer's name.
 			if pause > 5*time.Millisecond {
-				return fmt.Errorf("%w (the name is free in the host: is %s taken inside the namespace?)", err, veth.PeerName)
+				return 0, fmt.Errorf("%w (the name is free in the host: is %s taken inside the namespace?)", err, veth.Peer)
 			}
 		}
 		if time.Now().After(deadline) {
 			if lerr == nil {
-				return fmt.Errorf("%w (held by a %s link labelled %q)", err, old.Type(), old.Attrs().Alias)
+				return 0, fmt.Errorf("%w (held by a %s link labelled %q)", err, old.Type(), old.Attrs().Alias)
 			}
-			return err
+			return 0, err
 		}
 		time.Sleep(pause)
-		veth.Index = 0
 	}
 }
 
