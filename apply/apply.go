@@ -90,6 +90,10 @@ func rollback(ctx context.Context, k drivers.Kernel, p *planner.Plan, q drivers.
 	return nil
 }
 
+// ErrNotConverged marks a verification failure: every step succeeded, so
+// nothing is rolled back; the next plan shows what is still different.
+var ErrNotConverged = errors.New("the host did not converge")
+
 // verify observes the host after a successful apply and names every
 // resource that is not what the plan promised (issue #5).
 // Namespaces no step touched are taken from p.Observed (see observeTouched).
@@ -99,7 +103,7 @@ func verify(ctx context.Context, k drivers.Kernel, p *planner.Plan, q drivers.Qu
 		return fmt.Errorf("apply: observe to verify: %w", err)
 	}
 	if left := planner.Diff(p.Target, now); !left.Empty() {
-		return fmt.Errorf("apply: every step succeeded but the host did not converge: %s", pending(left))
+		return fmt.Errorf("apply: every step succeeded but %w: %s", ErrNotConverged, pending(left))
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/signal"
@@ -42,6 +43,8 @@ func (s *session) execute(ctx context.Context, pl *planned, noRollback bool) (ap
 	switch {
 	case res.RolledBack:
 		err = fmt.Errorf("%w\n\nnetplan rolled back: the host is as it was before this run", err)
+	case errors.Is(err, apply.ErrNotConverged):
+		err = fmt.Errorf("%w\n\nnothing was rolled back (every step succeeded); netplan plan shows what still differs", err)
 	case noRollback:
 		err = fmt.Errorf("%w\n\nWhat succeeded was kept (-no-rollback): netplan plan shows what is left to do", err)
 	default:

@@ -210,3 +210,35 @@ func TestUpdateOrReplace(t *testing.T) {
 	}
 	h.expectTraffic()
 }
+
+// TestStableAddresses: an allocated address a container holds live is kept
+// whatever containers come and go around it, and newcomers get the lowest
+// free address.
+func TestStableAddresses(t *testing.T) {
+	h := appliedFront(t) // db gets 172.20.0.2, web 172.20.0.3 (name order)
+	addrOf := func(ns string) string {
+		links := h.ipJSON("-n", ns, "addr", "show", "eth0")
+		for _, ip := range []string{"172.20.0.2", "172.20.0.3", "172.20.0.4"} {
+			if len(links) == 1 && hasAddr(links[0], ip, 16) {
+				return ip
+			}
+		}
+		return "?"
+	}
+	if addrOf("db") != "172.20.0.2" || addrOf("web") != "172.20.0.3" {
+		t.Fatalf("initial allocation: db=%s web=%s", addrOf("db"), addrOf("web"))
+	}
+	// db goes, aaa comes (first in name order), then bbb.
+	cfg := strings.Replace(frontConfig, "container \"db\" {", "container \"aaa\" {", 1)
+	h.config(map[string]string{"netplan.hcl": cfg})
+	h.mustNetplan("apply", "-c", h.dir, "-auto-approve")
+	if a, w := addrOf("aaa"), addrOf("web"); a != "172.20.0.2" || w != "172.20.0.3" {
+		t.Fatalf("after db -> aaa: aaa=%s web=%s, want .2 and .3 (web keeps its address)", a, w)
+	}
+	h.config(map[string]string{"netplan.hcl": cfg + "\ncontainer \"bbb\" {\n  network \"front\" {}\n}\n"})
+	h.mustNetplan("apply", "-c", h.dir, "-auto-approve")
+	if a, b, w := addrOf("aaa"), addrOf("bbb"), addrOf("web"); a != "172.20.0.2" || b != "172.20.0.4" || w != "172.20.0.3" {
+		t.Fatalf("after adding bbb: aaa=%s bbb=%s web=%s, want .2 .4 .3", a, b, w)
+	}
+	h.expectTraffic()
+}

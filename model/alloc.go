@@ -14,7 +14,17 @@ type AttachmentKey struct{ Container, Network string }
 // served in name order (d.Containers is sorted). An address in live that a
 // container already holds is kept when it is still valid and free, so adding
 // or removing containers never renumbers the others.
+//
+// Allocate owns every non-static address: it clears them first, so calling
+// it again (with other live addresses) never keeps a stale choice.
 func Allocate(d *Desired, live map[AttachmentKey]netip.Addr) error {
+	for ci := range d.Containers {
+		for ai := range d.Containers[ci].Attachments {
+			if a := &d.Containers[ci].Attachments[ai]; !a.Static {
+				a.Address = netip.Addr{}
+			}
+		}
+	}
 	taken := map[string]map[netip.Addr]bool{}
 	for _, n := range d.Networks {
 		taken[n.Name] = map[netip.Addr]bool{n.Gateway: true}
