@@ -8,6 +8,7 @@ import (
 
 	ucli "github.com/urfave/cli/v2"
 
+	"github.com/netplan-dev/netplan/apply"
 	"github.com/netplan-dev/netplan/drivers"
 	"github.com/netplan-dev/netplan/planfile"
 	"github.com/netplan-dev/netplan/planner"
@@ -58,9 +59,11 @@ func (a *app) apply(ctx context.Context, f applyFlags) error {
 	if err != nil {
 		return err
 	}
+	t0 := time.Now()
 	if err := render.Plan(a.stdout, pl.plan, render.Options{Color: a.color(f.configFlags)}); err != nil {
 		return err
 	}
+	apply.Trace("render", t0)
 	if pl.plan.Empty() {
 		fmt.Fprintln(a.stdout, "\nApply complete! Resources: 0 added, 0 changed, 0 destroyed.")
 		return nil

@@ -34,16 +34,42 @@ func (s *session) preflight(ctx context.Context, pl *planned) error {
 	return nil
 }
 
+// listenersAsync starts reading the host's bound ports (a walk of the
+// kernel's socket tables, about 10 ms here whatever the stack's size) so it
+// overlaps observing; the returned function waits for the result. It
+// returns nil when k cannot list them.
+func listenersAsync(k any) func() ([]linux.Socket, error) {
+	l, ok := k.(listener)
+	if !ok {
+		return nil
+	}
+	type result struct {
+		socks []linux.Socket
+		err   error
+	}
+	ch := make(chan result, 1)
+	go func() {
+		socks, err := l.Listening()
+		ch <- result{socks, err}
+	}()
+	return func() ([]linux.Socket, error) {
+		r := <-ch
+		return r.socks, r.err
+	}
+}
+
 // warnTakenPorts warns about published ports a host process already
 // listens on: the DNAT would silently take that process's traffic (what CNI
 // portmap does without a word, FIELD-NOTES). A warning, not an error: the
-// user may mean it.
-func (a *app) warnTakenPorts(k any, target *model.State) {
-	l, ok := k.(listener)
-	if !ok || target.Firewall == nil || len(target.Firewall.Ports) == 0 {
+// user may mean it. listening is from listenersAsync.
+func (a *app) warnTakenPorts(listening func() ([]linux.Socket, error), target *model.State) {
+	if listening == nil {
 		return
 	}
-	socks, err := l.Listening()
+	socks, err := listening()
+	if target.Firewall == nil || len(target.Firewall.Ports) == 0 {
+		return
+	}
 	if err != nil {
 		fmt.Fprintf(a.stderr, "Warning: could not check for host processes on published ports: %v\n", err)
 		return

@@ -20,18 +20,17 @@ type planned struct {
 	query drivers.Query
 }
 
-// planConfig observes what the configuration needs and plans it. The
-// target is computed once before observing only to learn the names to ask
-// about (names do not depend on live addresses); the real plan is made
-// from the observation. Foreign objects stop it with diagnostics.
+// planConfig observes what the configuration needs and plans it. The names
+// to ask about come from the configuration alone (planner.Names: they do not
+// depend on live addresses, so no allocation is needed to learn them); the
+// plan is made from the observation. Foreign objects stop it with diagnostics.
 func (a *app) planConfig(ctx context.Context, k drivers.Kernel, cfg *config.Config, color bool) (*planned, error) {
 	d := cfg.Desired
-	names, err := planner.Target(d, model.NewState(d.Stack))
-	if err != nil {
-		return nil, fmt.Errorf("plan stack %q: %w", d.Stack, err)
-	}
-	q := drivers.QueryFor(names)
 	t0 := time.Now()
+	q := drivers.QueryFor(planner.Names(d))
+	apply.Trace("target names", t0)
+	listening := listenersAsync(k)
+	t0 = time.Now()
 	obs, err := k.Observe(ctx, q)
 	apply.Trace("observe", t0)
 	if err != nil {
@@ -47,8 +46,12 @@ func (a *app) planConfig(ctx context.Context, k drivers.Kernel, cfg *config.Conf
 	if err != nil {
 		return nil, fmt.Errorf("plan stack %q: %w", d.Stack, err)
 	}
+	t0 = time.Now()
 	complete(p, d.Stack, obs.State)
-	a.warnTakenPorts(k, p.Target)
+	apply.Trace("complete", t0)
+	t0 = time.Now()
+	a.warnTakenPorts(listening, p.Target)
+	apply.Trace("taken ports", t0)
 	return &planned{plan: p, query: q}, nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/netplan-dev/netplan/apply"
 	"github.com/netplan-dev/netplan/config"
 	"github.com/netplan-dev/netplan/drivers"
 	"github.com/netplan-dev/netplan/internal/lock"
@@ -29,7 +30,9 @@ type session struct {
 func (a *app) open(ctx context.Context, command string, f configFlags, stack string, lockTimeout time.Duration) (*session, error) {
 	s := &session{app: a, stack: stack, flags: f}
 	if stack == "" {
+		t0 := time.Now()
 		cfg, err := a.loadConfig(f)
+		apply.Trace("load config", t0)
 		if err != nil {
 			return nil, err
 		}
@@ -43,6 +46,7 @@ func (a *app) open(ctx context.Context, command string, f configFlags, stack str
 		return nil, err
 	}
 	if lockTimeout > 0 {
+		defer apply.Trace("lock", time.Now())
 		lctx, cancel := context.WithTimeout(ctx, lockTimeout)
 		l, err := lock.Acquire(lctx, a.lockDir, s.stack)
 		cancel()
@@ -51,7 +55,9 @@ func (a *app) open(ctx context.Context, command string, f configFlags, stack str
 		}
 		s.lock = l
 	}
+	t0 := time.Now()
 	k, err := a.openKernel()
+	apply.Trace("open kernel", t0)
 	if err != nil {
 		s.close()
 		return nil, err

@@ -128,6 +128,9 @@ func (l *loader) checkNumbers(src []byte, filename string) bool {
 
 // hugeNumbers returns the number literals of src that overflow a float64.
 func hugeNumbers(src []byte, filename string) []hclsyntax.Token {
+	if !mayHoldHugeNumber(src) {
+		return nil // lexing a large file costs as much as parsing it
+	}
 	toks, _ := hclsyntax.LexConfig(src, filename, hcl.InitialPos)
 	var bad []hclsyntax.Token
 	for _, t := range toks {
@@ -139,6 +142,27 @@ func hugeNumbers(src []byte, filename string) []hclsyntax.Token {
 		}
 	}
 	return bad
+}
+
+// mayHoldHugeNumber is a cheap, conservative screen for hugeNumbers: a
+// number literal overflows a float64 only with an exponent (a digit followed
+// by e or E) or with at least 309 digits in a row. Text without either
+// cannot hold one; text with one (an identifier like c0e1 will do) is lexed.
+func mayHoldHugeNumber(src []byte) bool {
+	run := 0
+	for i, b := range src {
+		if b >= '0' && b <= '9' {
+			if run++; run >= 300 {
+				return true
+			}
+			if i+1 < len(src) && (src[i+1] == 'e' || src[i+1] == 'E') {
+				return true
+			}
+			continue
+		}
+		run = 0
+	}
+	return false
 }
 
 // containerCtx adds network.<name>.{bridge,subnet,gateway,mtu} to baseCtx.

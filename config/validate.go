@@ -101,20 +101,33 @@ func (l *loader) checkPortClashes() {
 		*publishDecl
 		container string
 	}
+	type slot struct {
+		protocol string
+		port     int
+	}
 	var claims []claim
+	// Claims by each host port they cover, so a stack of a thousand ports
+	// checks each against the few that share its port, not against all.
+	at := map[slot][]int{}
 	for _, c := range l.ctrs {
 		for _, p := range c.ports {
 			cur := p.port
-			for _, o := range claims {
-				op := o.port
-				if op.Protocol != cur.Protocol || !ipsOverlap(op.HostIP, cur.HostIP) ||
-					int(cur.HostPort) > int(op.HostPort)+int(op.Count)-1 || int(op.HostPort) > int(cur.HostPort)+int(cur.Count)-1 {
-					continue
+			first := -1 // the earliest clashing claim, as a scan in order finds it
+			for port := int(cur.HostPort); port <= int(cur.HostPort)+int(cur.Count)-1; port++ {
+				for _, i := range at[slot{cur.Protocol, port}] {
+					if (first < 0 || i < first) && ipsOverlap(claims[i].port.HostIP, cur.HostIP) {
+						first = i
+					}
 				}
+			}
+			if first >= 0 {
+				o := claims[first]
 				l.errorf(l.subject(p.addr+".host_port", p.addr), "Host port already published",
 					"%s is already published by container %q%s; choose another host_port or host_ip.",
 					describePort(cur), o.container, l.where(o.addr))
-				break
+			}
+			for port := int(cur.HostPort); port <= int(cur.HostPort)+int(cur.Count)-1; port++ {
+				at[slot{cur.Protocol, port}] = append(at[slot{cur.Protocol, port}], len(claims))
 			}
 			claims = append(claims, claim{p, c.Name})
 		}

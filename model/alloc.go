@@ -51,6 +51,7 @@ func Allocate(d *Desired, live map[AttachmentKey]netip.Addr) error {
 			}
 		}
 	}
+	cursor := map[string]netip.Addr{}
 	for ci := range d.Containers {
 		c := &d.Containers[ci]
 		for ai := range c.Attachments {
@@ -59,12 +60,13 @@ func Allocate(d *Desired, live map[AttachmentKey]netip.Addr) error {
 			if a.Static || n == nil || a.Address.IsValid() {
 				continue
 			}
-			addr, ok := lowestFree(n, taken[n.Name])
+			addr, ok := lowestFree(n, taken[n.Name], cursor[n.Name])
 			if !ok {
 				return fmt.Errorf("network %q: no free address left in %s for container %q", n.Name, n.Subnet, c.Name)
 			}
 			a.Address = addr
 			taken[n.Name][addr] = true
+			cursor[n.Name] = addr // taken only grows here, so the lowest free never goes down
 		}
 	}
 	return nil
@@ -75,8 +77,12 @@ func usable(n *Network, a netip.Addr) bool {
 	return a.Is4() && n.Subnet.Contains(a) && a != n.Subnet.Addr() && a != Broadcast(n.Subnet) && a != n.Gateway
 }
 
-func lowestFree(n *Network, taken map[netip.Addr]bool) (netip.Addr, bool) {
-	for a := n.Subnet.Addr().Next(); n.Subnet.Contains(a); a = a.Next() {
+// lowestFree scans from after (or the subnet's start when after is invalid).
+func lowestFree(n *Network, taken map[netip.Addr]bool, after netip.Addr) (netip.Addr, bool) {
+	if !after.IsValid() {
+		after = n.Subnet.Addr()
+	}
+	for a := after.Next(); n.Subnet.Contains(a); a = a.Next() {
 		if usable(n, a) && !taken[a] {
 			return a, true
 		}

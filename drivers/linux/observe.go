@@ -87,18 +87,25 @@ func (k *Kernel) observe(ctx context.Context, q drivers.Query, only map[string]b
 // addresses, bridge ports and (when subnets are asked about) routes. It fills
 // the stack's bridges and returns its veth host ends by label owner.
 func (k *Kernel) observeHost(q drivers.Query, obs *drivers.Observation) (map[string]hostEnd, error) {
+	t0 := time.Now()
 	links, err := rawLinks(handleDumper{k.raw})
 	if err != nil {
 		return nil, fmt.Errorf("observe host: %w", err)
 	}
+	trace("host links", t0)
+	t0 = time.Now()
 	addrs, err := rawAddrs(handleDumper{k.raw})
 	if err != nil {
 		return nil, fmt.Errorf("observe host: %w", err)
 	}
+	trace("host addrs", t0)
+	t0 = time.Now()
 	ports, err := k.bridgePorts()
 	if err != nil {
 		return nil, fmt.Errorf("observe host: %w", err)
 	}
+	trace("host ports", t0)
+	defer trace("host rest", time.Now())
 	names := make(map[int]string, len(links))
 	for _, l := range links {
 		names[l.Index] = l.Name
@@ -197,10 +204,11 @@ func (k *Kernel) observeNamespaces(ctx context.Context, q drivers.Query, obs *dr
 	}
 
 	wanted := setOf(q.Netns)
+	byNetns := endsByNetns(ends)
 	for _, v := range views {
 		switch {
 		case v.state != nil:
-			joinVeths(v.state, ends)
+			joinVeths(v.state, ends, byNetns[v.state.Owner])
 			obs.State.Netns[v.name] = v.state
 			k.owned.set(v.name, v.id)
 		case v.absent, !wanted[v.name]:
@@ -225,11 +233,24 @@ func netnsDetail(label string) string {
 	return "unlabelled"
 }
 
+// endsByNetns groups the owner keys of host ends ("<netns owner>/<interface>")
+// by netns owner, so joining costs each namespace its own ends.
+func endsByNetns(ends map[string]hostEnd) map[string][]string {
+	by := map[string][]string{}
+	for owner := range ends {
+		if i := strings.LastIndexByte(owner, '/'); i >= 0 {
+			by[owner[:i]] = append(by[owner[:i]], owner)
+		}
+	}
+	return by
+}
+
 // joinVeths fills the host half of each container end from the host end
-// labelled "<netns owner>/<interface>". A host end whose container end is
-// missing (renamed, deleted inside) is reported under its interface name
-// with an empty Name, so the planner sees the pair as broken and replaces it.
-func joinVeths(n *model.Netns, ends map[string]hostEnd) {
+// labelled "<netns owner>/<interface>"; mine are the keys of ends that name
+// n's owner. A host end whose container end is missing (renamed, deleted
+// inside) is reported under its interface name with an empty Name, so the
+// planner sees the pair as broken and replaces it.
+func joinVeths(n *model.Netns, ends map[string]hostEnd, mine []string) {
 	for _, v := range n.Veths {
 		if e, ok := ends[n.Owner+"/"+v.Name]; ok {
 			v.HostName, v.Bridge, v.HostUp = e.name, e.bridge, e.up
@@ -237,7 +258,8 @@ func joinVeths(n *model.Netns, ends map[string]hostEnd) {
 		}
 	}
 	prefix := n.Owner + "/"
-	for owner, e := range ends {
+	for _, owner := range mine {
+		e := ends[owner]
 		iface, ok := strings.CutPrefix(owner, prefix)
 		if !ok || n.Veths[iface] != nil {
 			continue
