@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/netplan-dev/netplan/internal/trace"
 	"time"
 
 	"github.com/netplan-dev/netplan/drivers"
@@ -53,7 +54,7 @@ func Apply(ctx context.Context, k drivers.Kernel, p *planner.Plan, opts Options)
 	res.StepsDone = done
 	if failure == nil {
 		t0 := time.Now()
-		defer Trace("verify", t0)
+		defer trace.Since("verify", t0)
 		return res, verify(context.WithoutCancel(ctx), k, p, q)
 	}
 	what := fmt.Sprintf("%d of %d steps done", done, len(p.Steps))

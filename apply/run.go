@@ -3,6 +3,7 @@ package apply
 import (
 	"context"
 	"fmt"
+	"github.com/netplan-dev/netplan/internal/trace"
 	"maps"
 	"slices"
 	"strings"
@@ -92,7 +93,7 @@ func (r *runner) run(ctx context.Context, steps []model.Step) (int, *failure) {
 		}
 		close(next)
 		wg.Wait()
-		Trace(fmt.Sprintf("phase %d (%d %s)", steps[phase[0]].Phase, len(phase), steps[phase[0]].Kind), t0)
+		trace.Since(fmt.Sprintf("phase %d (%d %s)", steps[phase[0]].Phase, len(phase), steps[phase[0]].Kind), t0)
 		if first != nil {
 			return count, &failure{err: first, done: done}
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/netplan-dev/netplan/internal/trace"
 	"io"
 	"os"
 	"time"
@@ -11,7 +12,6 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	ucli "github.com/urfave/cli/v2"
 
-	"github.com/netplan-dev/netplan/apply"
 	"github.com/netplan-dev/netplan/config"
 	"github.com/netplan-dev/netplan/drivers"
 	"github.com/netplan-dev/netplan/drivers/linux"
@@ -71,7 +71,7 @@ func (e plainError) Error() string { return string(e) }
 
 func (a *app) run(args []string) int {
 	defer startProfile(a.stderr)()
-	defer apply.Trace("command", time.Now())
+	defer trace.Since("command", time.Now())
 	err := a.cliApp().RunContext(context.Background(), args)
 	var code exitCode
 	var plain plainError

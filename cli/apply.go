@@ -3,12 +3,12 @@ package cli
 import (
 	"context"
 	"fmt"
+	"github.com/netplan-dev/netplan/internal/trace"
 	"os"
 	"time"
 
 	ucli "github.com/urfave/cli/v2"
 
-	"github.com/netplan-dev/netplan/apply"
 	"github.com/netplan-dev/netplan/drivers"
 	"github.com/netplan-dev/netplan/planfile"
 	"github.com/netplan-dev/netplan/planner"
@@ -63,7 +63,7 @@ func (a *app) apply(ctx context.Context, f applyFlags) error {
 	if err := render.Plan(a.stdout, pl.plan, render.Options{Color: a.color(f.configFlags)}); err != nil {
 		return err
 	}
-	apply.Trace("render", t0)
+	trace.Since("render", t0)
 	if pl.plan.Empty() {
 		fmt.Fprintln(a.stdout, "\nApply complete! Resources: 0 added, 0 changed, 0 destroyed.")
 		return nil

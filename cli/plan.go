@@ -3,12 +3,12 @@ package cli
 import (
 	"context"
 	"fmt"
+	"github.com/netplan-dev/netplan/internal/trace"
 	"os"
 	"time"
 
 	ucli "github.com/urfave/cli/v2"
 
-	"github.com/netplan-dev/netplan/apply"
 	"github.com/netplan-dev/netplan/planfile"
 	"github.com/netplan-dev/netplan/render"
 )
@@ -65,7 +65,7 @@ func (a *app) plan(ctx context.Context, f planFlags) error {
 			return err
 		}
 	}
-	defer apply.Trace("render", time.Now())
+	defer trace.Since("render", time.Now())
 	if f.json {
 		if err := render.PlanJSON(a.stdout, p); err != nil {
 			return err

@@ -3,9 +3,8 @@ package cli
 import (
 	"context"
 	"fmt"
+	"github.com/netplan-dev/netplan/internal/trace"
 	"time"
-
-	"github.com/netplan-dev/netplan/apply"
 
 	"github.com/netplan-dev/netplan/config"
 	"github.com/netplan-dev/netplan/drivers"
@@ -28,11 +27,11 @@ func (a *app) planConfig(ctx context.Context, k drivers.Kernel, cfg *config.Conf
 	d := cfg.Desired
 	t0 := time.Now()
 	q := drivers.QueryFor(planner.Names(d))
-	apply.Trace("target names", t0)
+	trace.Since("target names", t0)
 	listening := listenersAsync(k)
 	t0 = time.Now()
 	obs, err := k.Observe(ctx, q)
-	apply.Trace("observe", t0)
+	trace.Since("observe", t0)
 	if err != nil {
 		return nil, fmt.Errorf("observe stack %q: %w", d.Stack, err)
 	}
@@ -42,16 +41,16 @@ func (a *app) planConfig(ctx context.Context, k drivers.Kernel, cfg *config.Conf
 	}
 	t0 = time.Now()
 	p, err := planner.Make(d, obs.State)
-	apply.Trace("plan", t0)
+	trace.Since("plan", t0)
 	if err != nil {
 		return nil, fmt.Errorf("plan stack %q: %w", d.Stack, err)
 	}
 	t0 = time.Now()
 	complete(p, d.Stack, obs.State)
-	apply.Trace("complete", t0)
+	trace.Since("complete", t0)
 	t0 = time.Now()
 	a.warnTakenPorts(listening, p.Target)
-	apply.Trace("taken ports", t0)
+	trace.Since("taken ports", t0)
 	return &planned{plan: p, query: q}, nil
 }
 
@@ -61,7 +60,7 @@ func (a *app) planDestroy(ctx context.Context, k drivers.Kernel, stack string) (
 	q := drivers.QueryFor(model.NewState(stack))
 	t0 := time.Now()
 	obs, err := k.Observe(ctx, q)
-	apply.Trace("observe", t0)
+	trace.Since("observe", t0)
 	if err != nil {
 		return nil, fmt.Errorf("observe stack %q: %w", stack, err)
 	}

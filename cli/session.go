@@ -4,9 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/netplan-dev/netplan/internal/trace"
 	"time"
 
-	"github.com/netplan-dev/netplan/apply"
 	"github.com/netplan-dev/netplan/config"
 	"github.com/netplan-dev/netplan/drivers"
 	"github.com/netplan-dev/netplan/internal/lock"
@@ -32,7 +32,7 @@ func (a *app) open(ctx context.Context, command string, f configFlags, stack str
 	if stack == "" {
 		t0 := time.Now()
 		cfg, err := a.loadConfig(f)
-		apply.Trace("load config", t0)
+		trace.Since("load config", t0)
 		if err != nil {
 			return nil, err
 		}
@@ -46,7 +46,7 @@ func (a *app) open(ctx context.Context, command string, f configFlags, stack str
 		return nil, err
 	}
 	if lockTimeout > 0 {
-		defer apply.Trace("lock", time.Now())
+		defer trace.Since("lock", time.Now())
 		lctx, cancel := context.WithTimeout(ctx, lockTimeout)
 		l, err := lock.Acquire(lctx, a.lockDir, s.stack)
 		cancel()
@@ -57,7 +57,7 @@ func (a *app) open(ctx context.Context, command string, f configFlags, stack str
 	}
 	t0 := time.Now()
 	k, err := a.openKernel()
-	apply.Trace("open kernel", t0)
+	trace.Since("open kernel", t0)
 	if err != nil {
 		s.close()
 		return nil, err

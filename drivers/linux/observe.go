@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/netplan-dev/netplan/internal/trace"
 	"io/fs"
 	"os"
 	"runtime"
@@ -55,7 +56,7 @@ func (k *Kernel) observe(ctx context.Context, q drivers.Query, only map[string]b
 
 	t0 := time.Now()
 	ends, err := k.observeHost(q, obs)
-	trace("observe host", t0)
+	trace.Part("observe host", t0)
 	t0 = time.Now()
 	if err != nil {
 		return nil, err
@@ -63,7 +64,7 @@ func (k *Kernel) observe(ctx context.Context, q drivers.Query, only map[string]b
 	if err := k.observeNamespaces(ctx, q, obs, ends, only); err != nil {
 		return nil, err
 	}
-	trace("observe namespaces", t0)
+	trace.Part("observe namespaces", t0)
 	t0 = time.Now()
 	if st.Sysctls, err = readSysctls(q.Sysctls); err != nil {
 		return nil, fmt.Errorf("observe: %w", err)
@@ -73,7 +74,7 @@ func (k *Kernel) observe(ctx context.Context, q drivers.Query, only map[string]b
 		return nil, fmt.Errorf("observe firewall: %w", err)
 	}
 	st.Firewall = fw
-	trace("observe sysctls+firewall", t0)
+	trace.Part("observe sysctls+firewall", t0)
 	if foreign {
 		obs.Foreign = append(obs.Foreign, drivers.Foreign{Kind: "table", Name: model.TableName(q.Stack), Detail: "not labelled with stack " + q.Stack})
 	}
@@ -92,20 +93,20 @@ func (k *Kernel) observeHost(q drivers.Query, obs *drivers.Observation) (map[str
 	if err != nil {
 		return nil, fmt.Errorf("observe host: %w", err)
 	}
-	trace("host links", t0)
+	trace.Part("host links", t0)
 	t0 = time.Now()
 	addrs, err := rawAddrs(handleDumper{k.raw})
 	if err != nil {
 		return nil, fmt.Errorf("observe host: %w", err)
 	}
-	trace("host addrs", t0)
+	trace.Part("host addrs", t0)
 	t0 = time.Now()
 	ports, err := k.bridgePorts()
 	if err != nil {
 		return nil, fmt.Errorf("observe host: %w", err)
 	}
-	trace("host ports", t0)
-	defer trace("host rest", time.Now())
+	trace.Part("host ports", t0)
+	defer trace.Part("host rest", time.Now())
 	names := make(map[int]string, len(links))
 	for _, l := range links {
 		names[l.Index] = l.Name

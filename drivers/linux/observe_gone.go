@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/netplan-dev/netplan/internal/trace"
 	"time"
 
 	"github.com/vishvananda/netlink/nl"
@@ -47,7 +48,7 @@ func (k *Kernel) ObserveGone(ctx context.Context, q drivers.Query) (*drivers.Obs
 			obs.Foreign = append(obs.Foreign, drivers.Foreign{Kind: "bridge", Name: name, Detail: linkDetail(l, stack, labelled)})
 		}
 	}
-	trace("observe bridges by name", t0)
+	trace.Part("observe bridges by name", t0)
 	if err := k.observeNamespaces(ctx, q, obs, map[string]hostEnd{}, setOf(q.Netns)); err != nil {
 		return nil, err
 	}
