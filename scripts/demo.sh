@@ -11,8 +11,9 @@ netplan="$here/bin/netplan"
 peer="$here/bin/peer"
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 pids=()
+weblog=$(mktemp)
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
-trap cleanup EXIT
+trap 'cleanup; rm -f "$weblog"' EXIT
 
 step "A host at 192.168.1.10 and an outside machine at 192.168.1.20 (namespace 'outside', not netplan's)"
 ip netns add outside
@@ -35,9 +36,9 @@ ip -n web -br addr
 ip -n web route
 
 step "Start a web server in container 'web' on port 80 (like nginx)"
-"$netplan" exec -c "$here/examples/seed" web -- "$peer" serve tcp 0.0.0.0:80 "Welcome to nginx!" > /tmp/demo-web.log &
+"$netplan" exec -c "$here/examples/seed" web -- "$peer" serve tcp 0.0.0.0:80 "Welcome to nginx!" > "$weblog" &
 pids+=($!)
-for _ in $(seq 50); do grep -q ready /tmp/demo-web.log 2>/dev/null && break; sleep 0.1; done
+for _ in $(seq 50); do grep -q ready "$weblog" 2>/dev/null && break; sleep 0.1; done
 
 step "From the outside machine: curl http://192.168.1.10:8080"
 ip netns exec outside curl -s --max-time 3 http://192.168.1.10:8080/
