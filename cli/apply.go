@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"github.com/netplan-dev/netplan/apply"
 	"github.com/netplan-dev/netplan/internal/trace"
 	"os"
 	"time"
@@ -59,26 +60,17 @@ func (a *app) apply(ctx context.Context, f applyFlags) error {
 	if err != nil {
 		return err
 	}
-	t0 := time.Now()
-	if err := render.Plan(a.stdout, pl.plan, render.Options{Color: a.color(f.configFlags)}); err != nil {
-		return err
-	}
-	trace.Since("render", t0)
-	if pl.plan.Empty() {
-		fmt.Fprintln(a.stdout, "\nApply complete! Resources: 0 added, 0 changed, 0 destroyed.")
-		return nil
-	}
-	if !f.autoApprove {
-		if err := a.confirm("Do you want to perform these actions?",
-			"netplan will perform the actions described above.", "Apply cancelled."); err != nil {
-			return err
-		}
-	} else {
-		fmt.Fprintln(a.stdout)
-	}
-	res, err := s.execute(ctx, pl, f.noRollback)
+	res, ran, err := a.confirmAndExecute(ctx, s, pl, f.configFlags, f.autoApprove, f.noRollback, confirmation{
+		question: "Do you want to perform these actions?",
+		warning:  "netplan will perform the actions described above.",
+		refused:  "Apply cancelled.",
+	})
 	if err != nil {
 		return err
+	}
+	if !ran {
+		fmt.Fprintln(a.stdout, "\nApply complete! Resources: 0 added, 0 changed, 0 destroyed.")
+		return nil
 	}
 	fmt.Fprintf(a.stdout, "\nApply complete! Resources: %d added, %d changed, %d destroyed.\n", res.Added, res.Changed, res.Destroyed)
 	return nil
@@ -130,4 +122,29 @@ func readPlanFile(path string) (*planner.Plan, error) {
 		return nil, fmt.Errorf("read plan %s: %w", path, err)
 	}
 	return p, nil
+}
+
+// confirmation is what a command asks before it changes the host.
+type confirmation struct{ question, warning, refused string }
+
+// confirmAndExecute shows the plan, asks for approval (unless autoApprove)
+// and executes it. ran is false when the plan was empty and nothing ran.
+func (a *app) confirmAndExecute(ctx context.Context, s *session, pl *planned, f configFlags, autoApprove, noRollback bool, c confirmation) (res apply.Result, ran bool, err error) {
+	t0 := time.Now()
+	if err := render.Plan(a.stdout, pl.plan, render.Options{Color: a.color(f)}); err != nil {
+		return res, false, err
+	}
+	trace.Since("render", t0)
+	if pl.plan.Empty() {
+		return res, false, nil
+	}
+	if !autoApprove {
+		if err := a.confirm(c.question, c.warning, c.refused); err != nil {
+			return res, false, err
+		}
+	} else {
+		fmt.Fprintln(a.stdout)
+	}
+	res, err = s.execute(ctx, pl, noRollback)
+	return res, err == nil, err
 }

@@ -7,7 +7,6 @@ import (
 
 	ucli "github.com/urfave/cli/v2"
 
-	"github.com/netplan-dev/netplan/render"
 )
 
 type destroyFlags struct {
@@ -49,24 +48,17 @@ func (a *app) destroy(ctx context.Context, f destroyFlags) error {
 	if err != nil {
 		return err
 	}
-	if err := render.Plan(a.stdout, pl.plan, render.Options{Color: a.color(f.configFlags)}); err != nil {
-		return err
-	}
-	if pl.plan.Empty() {
-		fmt.Fprintln(a.stdout, "\nDestroy complete! Resources: 0 destroyed.")
-		return nil
-	}
-	if !f.autoApprove {
-		question := fmt.Sprintf("Do you really want to destroy everything stack %q owns?", s.stack)
-		if err := a.confirm(question, "netplan will delete the objects described above. There is no undo.", "Destroy cancelled."); err != nil {
-			return err
-		}
-	} else {
-		fmt.Fprintln(a.stdout)
-	}
-	res, err := s.execute(ctx, pl, f.noRollback)
+	res, ran, err := a.confirmAndExecute(ctx, s, pl, f.configFlags, f.autoApprove, f.noRollback, confirmation{
+		question: fmt.Sprintf("Do you really want to destroy everything stack %q owns?", s.stack),
+		warning:  "netplan will delete the objects described above. There is no undo.",
+		refused:  "Destroy cancelled.",
+	})
 	if err != nil {
 		return err
+	}
+	if !ran {
+		fmt.Fprintln(a.stdout, "\nDestroy complete! Resources: 0 destroyed.")
+		return nil
 	}
 	fmt.Fprintf(a.stdout, "\nDestroy complete! Resources: %d destroyed.\n", res.Destroyed)
 	return nil
