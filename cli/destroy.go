@@ -6,7 +6,6 @@ import (
 	"time"
 
 	ucli "github.com/urfave/cli/v2"
-
 )
 
 type destroyFlags struct {
