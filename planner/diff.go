@@ -194,16 +194,27 @@ func sortedKeys[V any](m map[string]V) []string {
 }
 
 // sortSteps orders steps by phase, then by resource and object, so the same
-// inputs always give the same plan.
+// inputs always give the same plan. Within a phase, bridge deletions come
+// first: they are the longest steps (the kernel releases ports one at a
+// time), and the applier starts a phase's steps in order.
 func sortSteps(steps []model.Step) {
 	slices.SortStableFunc(steps, func(a, b model.Step) int {
 		return cmp.Or(
 			cmp.Compare(a.Phase, b.Phase),
+			cmp.Compare(startLate(a), startLate(b)),
 			cmp.Compare(a.Owner, b.Owner),
 			cmp.Compare(a.Kind, b.Kind),
 			cmp.Compare(stepObject(a), stepObject(b)),
 		)
 	})
+}
+
+// startLate is 0 for steps that should start first in their phase.
+func startLate(s model.Step) int {
+	if s.Kind == model.StepDeleteBridge {
+		return 0
+	}
+	return 1
 }
 
 // stepObject names what a step acts on, for ordering and messages.

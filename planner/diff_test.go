@@ -289,9 +289,9 @@ func TestDiff(t *testing.T) {
 				web(d).Attachments = web(d).Attachments[:1]
 			},
 			steps: []string{
+				"delete-bridge network.back np-back",
 				"delete-netns container.db",
 				"delete-veth container.web eth1",
-				"delete-bridge network.back np-back",
 				"sync-firewall firewall.netplan-t",
 			},
 			actions: []string{"container.db delete", "container.web update", "network.back delete"},

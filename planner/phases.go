@@ -7,10 +7,14 @@ const (
 	// with it, and a del-route racing that would fail.
 	PhaseDelRoute = 1 + iota
 	// What goes away or is replaced: namespaces (taking their veths), veths
-	// and addresses of surviving namespaces, bridge addresses.
+	// and addresses of surviving namespaces, bridge addresses, bridges.
+	// A bridge may go in the same phase as the veths enslaved to it: the
+	// kernel releases the ports of a deleted bridge, and a veth deleted first
+	// leaves the bridge. Deleting them together lets the bridge's teardown
+	// (one port at a time, under the rtnl lock) overlap the namespaces' own
+	// asynchronous teardown instead of queueing behind it: a 1000-container
+	// destroy took 1.15 s one after the other and 0.43 s together.
 	PhaseRemove
-	// Bridges after the veths enslaved to them.
-	PhaseDeleteBridge
 	// Bridges and their addresses.
 	PhaseBridge
 	// Sysctls: per-bridge keys exist only once the bridge does.
@@ -28,3 +32,6 @@ const (
 	// Conntrack entries DNATed to old targets, once the table no longer makes new ones.
 	PhaseConntrack
 )
+
+// PhaseDeleteBridge is PhaseRemove: see there why bridges go with the veths.
+const PhaseDeleteBridge = PhaseRemove

@@ -78,17 +78,22 @@ func TestCreateFromEmpty(t *testing.T) {
 func TestDestroy(t *testing.T) {
 	live := applied(t, plannertest.Demo("t"))
 	p := Diff(model.NewState("t"), live)
+	// Bridges go first in the phase of the namespaces: their teardown is
+	// the longest and overlaps the namespaces' (see PhaseRemove).
 	want := []string{
+		"delete-bridge network.back np-back",
+		"delete-bridge network.front np-front",
 		"delete-netns container.db",
 		"delete-netns container.jail",
 		"delete-netns container.web",
-		"delete-bridge network.back np-back",
-		"delete-bridge network.front np-front",
 		"delete-firewall firewall.netplan-t",
 		"flush-conntrack container.web",
 	}
 	if got := stepLines(p); !slices.Equal(got, want) {
 		t.Errorf("steps:\n  got  %s\n  want %s", strings.Join(got, "\n       "), strings.Join(want, "\n       "))
+	}
+	if p.Steps[0].Phase != p.Steps[2].Phase {
+		t.Errorf("delete-bridge in phase %d, delete-netns in phase %d: want one phase", p.Steps[0].Phase, p.Steps[2].Phase)
 	}
 	for _, c := range p.Changes {
 		want := Delete
