@@ -1,7 +1,6 @@
 package linux
 
 import (
-	"errors"
 	"fmt"
 
 	"github.com/vishvananda/netlink/nl"
@@ -13,67 +12,26 @@ type portFlags struct {
 	Hairpin, Isolated bool
 }
 
-// bridgePorts reads the flags of every bridge port of the host in one
-// AF_BRIDGE dump. netlink's LinkGetProtinfo dumps every port to answer for
-// one, which makes reading N ports cost N dumps.
-func (k *Kernel) bridgePorts() (map[int]portFlags, error) {
-	return dump("dump bridge ports", func() (map[int]portFlags, error) {
-		req := nl.NewNetlinkRequest(unix.RTM_GETLINK, unix.NLM_F_DUMP)
-		req.Sockets = map[int]*nl.SocketHandle{unix.NETLINK_ROUTE: k.raw}
-		req.AddData(nl.NewIfInfomsg(unix.AF_BRIDGE))
-		ports := map[int]portFlags{}
-		var perr error
-		err := req.ExecuteIter(unix.NETLINK_ROUTE, unix.RTM_NEWLINK, func(m []byte) bool {
-			idx, pf, ok, err := parsePort(m)
-			if err != nil {
-				perr = err
-				return false
-			}
-			if ok {
-				ports[idx] = pf
-			}
-			return true
-		})
-		if err == nil {
-			err = perr
-		}
-		return ports, err
-	})
-}
-
-// parsePort reads the port flags out of one AF_BRIDGE RTM_NEWLINK message;
-// ok is false for links that are not bridge ports (the bridges themselves).
-func parsePort(m []byte) (index int, pf portFlags, ok bool, err error) {
-	if len(m) < unix.SizeofIfInfomsg {
-		return 0, pf, false, errors.New("short ifinfomsg")
-	}
-	ifi := nl.DeserializeIfInfomsg(m)
-	attrs, err := nl.ParseRouteAttr(m[ifi.Len():])
+// parsePortFlags reads hairpin and isolation out of a bridge port's
+// attributes (IFLA_INFO_SLAVE_DATA of the link, or IFLA_PROTINFO).
+func parsePortFlags(b []byte) (portFlags, error) {
+	var pf portFlags
+	attrs, err := nl.ParseRouteAttr(b)
 	if err != nil {
-		return 0, pf, false, err
+		return pf, err
 	}
 	for _, a := range attrs {
-		if a.Attr.Type&^unix.NLA_F_NESTED != unix.IFLA_PROTINFO {
+		if len(a.Value) == 0 {
 			continue
 		}
-		infos, err := nl.ParseRouteAttr(a.Value)
-		if err != nil {
-			return 0, pf, false, err
+		switch a.Attr.Type {
+		case nl.IFLA_BRPORT_MODE:
+			pf.Hairpin = a.Value[0] != 0
+		case nl.IFLA_BRPORT_ISOLATED:
+			pf.Isolated = a.Value[0] != 0
 		}
-		for _, info := range infos {
-			if len(info.Value) == 0 {
-				continue
-			}
-			switch info.Attr.Type {
-			case nl.IFLA_BRPORT_MODE:
-				pf.Hairpin = info.Value[0] != 0
-			case nl.IFLA_BRPORT_ISOLATED:
-				pf.Isolated = info.Value[0] != 0
-			}
-		}
-		return int(ifi.Index), pf, true, nil
 	}
-	return 0, pf, false, nil
+	return pf, nil
 }
 
 // setPortFlags sets hairpin and isolation of a bridge port in one request

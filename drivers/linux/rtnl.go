@@ -23,6 +23,7 @@ type rawLink struct {
 	Name, Alias, Kind  string
 	MAC                string // lower-case colon form
 	Up                 bool
+	Port               portFlags // when the link is a bridge port
 }
 
 // iterate runs a dump and hands each message to f, which returns an error
@@ -78,8 +79,15 @@ func parseLink(m []byte) (rawLink, error) {
 				return l, err
 			}
 			for _, info := range infos {
-				if info.Attr.Type == unix.IFLA_INFO_KIND {
+				switch info.Attr.Type {
+				case unix.IFLA_INFO_KIND:
 					l.Kind = nl.BytesToString(info.Value)
+				case unix.IFLA_INFO_SLAVE_DATA:
+					// A bridge port's flags come with the link: no second
+					// (AF_BRIDGE) dump of the host's links.
+					if l.Port, err = parsePortFlags(info.Value); err != nil {
+						return l, err
+					}
 				}
 			}
 		}
@@ -158,7 +166,7 @@ func rawGateway(d dumper) (netip.Addr, error) {
 				gw, best = via, prio
 			}
 			return nil
-		}, &nl.RtMsg{RtMsg: unix.RtMsg{Family: unix.AF_INET}})
+		}, &nl.RtMsg{RtMsg: unix.RtMsg{Family: unix.AF_INET, Table: unix.RT_TABLE_MAIN}})
 		return gw, err
 	})
 }

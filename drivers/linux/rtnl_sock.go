@@ -50,6 +50,10 @@ func openRtnl(buf []byte) (*rtnlSock, error) {
 		unix.Close(fd)
 		return nil, fmt.Errorf("set netlink receive timeout: %w", err)
 	}
+	// Strict checking makes the kernel honour the dump filters in the
+	// request header (the main table only, for routes) instead of dumping
+	// everything; kernels before 4.20 refuse the option and dump it all.
+	_ = unix.SetsockoptInt(fd, unix.SOL_NETLINK, unix.NETLINK_GET_STRICT_CHK, 1)
 	return &rtnlSock{fd: fd, buf: buf}, nil
 }
 
