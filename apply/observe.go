@@ -2,26 +2,20 @@ package apply
 
 import (
 	"context"
+	"maps"
 	"slices"
 
 	"github.com/netplan-dev/netplan/drivers"
 	"github.com/netplan-dev/netplan/model"
 )
 
-// NetnsObserver is a Kernel that can observe while entering only some
-// namespaces (drivers/linux does). Verification uses it so that the cost of
-// checking an apply follows the change, not the size of the stack.
-type NetnsObserver interface {
-	ObserveNetns(ctx context.Context, q drivers.Query, netns []string) (*drivers.Observation, error)
-}
-
-// GoneObserver is a Kernel that can observe what is left of the objects a
-// query names without reading every host link (drivers/linux does).
-// Verification of a plan that leaves no bridge and no namespace uses it:
-// after namespaces are deleted, the kernel's teardown makes a full link
-// dump slower than the deletions themselves.
-type GoneObserver interface {
-	ObserveGone(ctx context.Context, q drivers.Query) (*drivers.Observation, error)
+// PartsObserver is a Kernel that can observe only named objects
+// (drivers/linux and drivers/fake do). Verification uses it so that the cost
+// of checking an apply follows the change, not the size of the stack, and
+// so that a destroy is checked without dumping every link while the kernel
+// is still tearing the namespaces down.
+type PartsObserver interface {
+	ObserveParts(ctx context.Context, q drivers.Query, parts drivers.Parts) (*drivers.Observation, error)
 }
 
 // Observe is k.Observe plus the per-bridge sysctls of every bridge the
@@ -53,45 +47,82 @@ func observeWith(q drivers.Query, observe func(drivers.Query) (*drivers.Observat
 	return observe(more)
 }
 
-// observeTouched observes the host after steps ran: entering only the
-// namespaces the steps touched when k allows it and that is fewer than all,
-// and taking the others from before, which no step changed.
-func observeTouched(ctx context.Context, k drivers.Kernel, q drivers.Query, before *model.State, target *model.State, steps []model.Step) (*model.State, error) {
-	if g, ok := k.(GoneObserver); ok && target != nil && len(target.Bridges) == 0 && len(target.Netns) == 0 {
-		obs, err := observeWith(q, func(q drivers.Query) (*drivers.Observation, error) { return g.ObserveGone(ctx, q) })
-		if err != nil {
-			return nil, err
-		}
-		return obs.State, nil
-	}
-	po, can := k.(NetnsObserver)
-	touched := map[string]bool{}
-	for _, s := range steps {
-		if s.Netns != nil {
-			touched[s.Netns.Name] = true
-		}
-	}
-	if !can || before == nil || len(touched) >= len(before.Netns) {
+// observeTouched observes the host after steps ran. When k can, it reads
+// only what the steps touched (see partsOf) and takes everything else from
+// before, which no step changed.
+func observeTouched(ctx context.Context, k drivers.Kernel, q drivers.Query, before, target *model.State, steps []model.Step) (*model.State, error) {
+	po, can := k.(PartsObserver)
+	if !can || before == nil || target == nil {
 		obs, err := Observe(ctx, k, q)
 		if err != nil {
 			return nil, err
 		}
 		return obs.State, nil
 	}
-	names := make([]string, 0, len(touched))
-	for name := range touched {
-		names = append(names, name)
-	}
-	slices.Sort(names)
-	obs, err := observeWith(q, func(q drivers.Query) (*drivers.Observation, error) { return po.ObserveNetns(ctx, q, names) })
+	parts := partsOf(steps, before, target)
+	obs, err := observeWith(q, func(q drivers.Query) (*drivers.Observation, error) { return po.ObserveParts(ctx, q, parts) })
 	if err != nil {
 		return nil, err
 	}
 	now := obs.State
+	for name, b := range before.Bridges {
+		if !slices.Contains(parts.Bridges, name) {
+			now.Bridges[name] = b
+		}
+	}
 	for name, n := range before.Netns {
-		if !touched[name] {
+		if !slices.Contains(parts.Netns, name) {
 			now.Netns[name] = n
 		}
 	}
+	if !parts.Firewall {
+		now.Firewall = before.Firewall
+	}
 	return now, nil
+}
+
+// partsOf names what steps may have changed: the bridges and namespaces
+// they act on; the firewall when a step rewrote it; and, for each touched
+// namespace the target keeps, the host ends of its veths and the bridges
+// they join (before and after), since creating or moving a veth changes
+// both. A namespace that goes away takes its veths with it, so their host
+// ends are not read: the kernel may still be tearing them down.
+func partsOf(steps []model.Step, before, target *model.State) drivers.Parts {
+	bridges, netns, ends := map[string]bool{}, map[string]bool{}, map[string]bool{}
+	var fw bool
+	for _, s := range steps {
+		switch s.Kind {
+		case model.StepCreateBridge, model.StepSetBridge:
+			bridges[s.Bridge.Name] = true
+		case model.StepDeleteBridge, model.StepAddBridgeAddr, model.StepDelBridgeAddr:
+			bridges[s.Link] = true
+		case model.StepSyncFirewall, model.StepDeleteFirewall:
+			fw = true
+		}
+		if s.Netns != nil {
+			netns[s.Netns.Name] = true
+		}
+	}
+	for name := range netns {
+		if target.Netns[name] == nil {
+			continue
+		}
+		for _, st := range []*model.State{before, target} {
+			if n := st.Netns[name]; n != nil {
+				for _, v := range n.Veths {
+					if v.HostName != "" {
+						ends[v.HostName] = true
+					}
+					if v.Bridge != "" {
+						bridges[v.Bridge] = true
+					}
+				}
+			}
+		}
+	}
+	return drivers.Parts{Bridges: sortedSet(bridges), HostEnds: sortedSet(ends), Netns: sortedSet(netns), Firewall: fw}
+}
+
+func sortedSet(m map[string]bool) []string {
+	return slices.Sorted(maps.Keys(m))
 }

@@ -13,30 +13,21 @@ import (
 	"github.com/netplan-dev/netplan/planner/plannertest"
 )
 
-// netnsKernel is the fake kernel with ObserveNetns, recording which
-// namespaces each partial observation entered.
-type netnsKernel struct {
+// partsKernel is the fake kernel recording what each partial observation
+// was limited to.
+type partsKernel struct {
 	*fake.Kernel
-	entered [][]string
+	asked []drivers.Parts
 }
 
-func (k *netnsKernel) ObserveNetns(ctx context.Context, q drivers.Query, names []string) (*drivers.Observation, error) {
-	obs, err := k.Observe(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	for name := range obs.State.Netns {
-		if !slices.Contains(names, name) {
-			delete(obs.State.Netns, name)
-		}
-	}
-	k.entered = append(k.entered, names)
-	return obs, nil
+func (k *partsKernel) ObserveParts(ctx context.Context, q drivers.Query, parts drivers.Parts) (*drivers.Observation, error) {
+	k.asked = append(k.asked, parts)
+	return k.Kernel.ObserveParts(ctx, q, parts)
 }
 
-// Verification after a small change enters only the namespaces the plan
-// touched, and still catches a step the kernel dropped there.
-func TestVerifyEntersOnlyTouchedNetns(t *testing.T) {
+// Verification after a small change reads only what the plan touched, and
+// still catches a step the kernel dropped there.
+func TestVerifyReadsOnlyTouchedParts(t *testing.T) {
 	base := plannertest.Demo("s")
 	grown := plannertest.Clone(base)
 	grown.Containers = append(grown.Containers, plannertest.Container("cache", "front"))
@@ -51,11 +42,8 @@ func TestVerifyEntersOnlyTouchedNetns(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			k := &netnsKernel{Kernel: fake.New()}
+			k := &partsKernel{Kernel: fake.New()}
 			mustApply(t, k.Kernel, base)
-			if len(k.entered) != 0 {
-				t.Fatalf("apply from empty observed partially: %v", k.entered)
-			}
 			p, q := planFor(t, k, grown)
 			k.Drop = tt.drop
 			_, err := Apply(context.Background(), k, p, Options{Query: q})
@@ -65,33 +53,16 @@ func TestVerifyEntersOnlyTouchedNetns(t *testing.T) {
 			if tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)) {
 				t.Fatalf("apply error = %v, want %q named", err, tt.wantErr)
 			}
-			if len(k.entered) == 0 || !slices.Equal(k.entered[0], []string{"cache"}) {
-				t.Errorf("verification entered %v, want only [cache]", k.entered)
+			if len(k.asked) != 1 {
+				t.Fatalf("partial observations: %+v, want one", k.asked)
+			}
+			got := k.asked[0]
+			if !slices.Equal(got.Netns, []string{"cache"}) || !slices.Equal(got.Bridges, []string{"np-front"}) ||
+				!slices.Equal(got.HostEnds, []string{model.HostVethName("s", "cache", "eth0")}) {
+				t.Errorf("verification read %+v, want only cache, its host end and np-front", got)
 			}
 		})
 	}
-}
-
-// goneKernel is the fake kernel with ObserveGone as drivers/linux has it:
-// only the bridges and namespaces the query names are read.
-type goneKernel struct{ *fake.Kernel }
-
-func (k *goneKernel) ObserveGone(ctx context.Context, q drivers.Query) (*drivers.Observation, error) {
-	obs, err := k.Observe(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	for name := range obs.State.Bridges {
-		if !slices.Contains(q.Bridges, name) {
-			delete(obs.State.Bridges, name)
-		}
-	}
-	for name := range obs.State.Netns {
-		if !slices.Contains(q.Netns, name) {
-			delete(obs.State.Netns, name)
-		}
-	}
-	return obs, nil
 }
 
 // Verification of a destroy reads objects by name; the destroy query names
@@ -100,8 +71,8 @@ func (k *goneKernel) ObserveGone(ctx context.Context, q drivers.Query) (*drivers
 func TestVerifyDestroyNamesWhatItRemoves(t *testing.T) {
 	for _, kind := range []model.StepKind{model.StepDeleteBridge, model.StepDeleteNetns} {
 		t.Run(string(kind), func(t *testing.T) {
-			k := &goneKernel{Kernel: fake.New()}
-			mustApply(t, k.Kernel, plannertest.Demo("s"))
+			k := fake.New()
+			mustApply(t, k, plannertest.Demo("s"))
 			q := drivers.QueryFor(model.NewState("s"))
 			obs, err := Observe(context.Background(), k, q)
 			if err != nil {

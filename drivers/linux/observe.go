@@ -32,21 +32,6 @@ type hostEnd struct {
 
 // Observe reads the stack's objects and the foreign objects in its way.
 func (k *Kernel) Observe(ctx context.Context, q drivers.Query) (*drivers.Observation, error) {
-	return k.observe(ctx, q, nil)
-}
-
-// ObserveNetns is Observe entering only the named namespaces: the host's
-// links, addresses, bridges, sysctls and firewall are read whole, and
-// State.Netns holds those of the named namespaces that are the stack's.
-// Verifying an apply that touched a few containers of a large stack costs
-// what it touched, not the size of the stack.
-func (k *Kernel) ObserveNetns(ctx context.Context, q drivers.Query, netns []string) (*drivers.Observation, error) {
-	return k.observe(ctx, q, setOf(netns))
-}
-
-// observe reads the host and the namespaces in only, or every namespace
-// when only is nil.
-func (k *Kernel) observe(ctx context.Context, q drivers.Query, only map[string]bool) (*drivers.Observation, error) {
 	if q.Stack == "" {
 		return nil, errors.New("observe: no stack given")
 	}
@@ -54,27 +39,40 @@ func (k *Kernel) observe(ctx context.Context, q drivers.Query, only map[string]b
 	st := model.NewState(q.Stack)
 	obs := &drivers.Observation{State: st}
 
+	// The host, the firewall and the namespaces are independent reads: each
+	// waits on the kernel part of the time, so they overlap.
+	var (
+		wg               sync.WaitGroup
+		ends             map[string]hostEnd
+		hostErr, restErr error
+		foreign          bool
+	)
+	wg.Go(func() {
+		defer trace.Part("observe host", time.Now())
+		ends, hostErr = k.observeHost(q, obs)
+	})
+	wg.Go(func() {
+		defer trace.Part("observe sysctls+firewall", time.Now())
+		var err error
+		if st.Sysctls, err = readSysctls(q.Sysctls); err != nil {
+			restErr = fmt.Errorf("observe: %w", err)
+			return
+		}
+		fw, fgn, err := observeFirewallFn(q.Stack)
+		if err != nil {
+			restErr = fmt.Errorf("observe firewall: %w", err)
+			return
+		}
+		st.Firewall, foreign = fw, fgn
+	})
 	t0 := time.Now()
-	ends, err := k.observeHost(q, obs)
-	trace.Part("observe host", t0)
-	t0 = time.Now()
-	if err != nil {
-		return nil, err
-	}
-	if err := k.observeNamespaces(ctx, q, obs, ends, only); err != nil {
-		return nil, err
-	}
+	views, nsErr := k.readNamespaces(ctx, q.Stack, nil)
 	trace.Part("observe namespaces", t0)
-	t0 = time.Now()
-	if st.Sysctls, err = readSysctls(q.Sysctls); err != nil {
-		return nil, fmt.Errorf("observe: %w", err)
+	wg.Wait()
+	if err := cmp.Or(hostErr, nsErr, restErr); err != nil {
+		return nil, err
 	}
-	fw, foreign, err := observeFirewallFn(q.Stack)
-	if err != nil {
-		return nil, fmt.Errorf("observe firewall: %w", err)
-	}
-	st.Firewall = fw
-	trace.Part("observe sysctls+firewall", t0)
+	k.joinNamespaces(q, obs, views, ends)
 	if foreign {
 		obs.Foreign = append(obs.Foreign, drivers.Foreign{Kind: "table", Name: model.TableName(q.Stack), Detail: "not labelled with stack " + q.Stack})
 	}
@@ -84,8 +82,9 @@ func (k *Kernel) observe(ctx context.Context, q drivers.Query, only map[string]b
 	return obs, nil
 }
 
-// observeHost reads the host namespace with one dump per kind: links,
-// addresses, bridge ports and (when subnets are asked about) routes. It fills
+// observeHost reads the host namespace with one dump per kind: links (with
+// their bridge port flags), addresses and (when subnets are asked about)
+// routes. It fills
 // the stack's bridges and returns its veth host ends by label owner.
 func (k *Kernel) observeHost(q drivers.Query, obs *drivers.Observation) (map[string]hostEnd, error) {
 	t0 := time.Now()
@@ -100,12 +99,6 @@ func (k *Kernel) observeHost(q drivers.Query, obs *drivers.Observation) (map[str
 		return nil, fmt.Errorf("observe host: %w", err)
 	}
 	trace.Part("host addrs", t0)
-	t0 = time.Now()
-	ports, err := k.bridgePorts()
-	if err != nil {
-		return nil, fmt.Errorf("observe host: %w", err)
-	}
-	trace.Part("host ports", t0)
 	defer trace.Part("host rest", time.Now())
 	names := make(map[int]string, len(links))
 	for _, l := range links {
@@ -123,7 +116,7 @@ func (k *Kernel) observeHost(q drivers.Query, obs *drivers.Observation) (map[str
 			obs.State.Bridges[l.Name] = bridgeState(l, owner, addrs[l.Index])
 			continue
 		case ours && l.Kind == "veth":
-			ends[owner] = hostEnd{name: l.Name, bridge: names[l.Master], up: l.Up, flags: ports[l.Index]}
+			ends[owner] = hostEnd{name: l.Name, bridge: names[l.Master], up: l.Up, flags: l.Port}
 		}
 		if wanted[l.Name] {
 			obs.Foreign = append(obs.Foreign, drivers.Foreign{Kind: "bridge", Name: l.Name, Detail: linkDetail(l, stack, labelled)})
@@ -151,13 +144,12 @@ func linkDetail(l rawLink, stack string, labelled bool) string {
 	return kind + " link"
 }
 
-// observeNamespaces reads every named namespace with a bounded pool of
-// workers, keeps the stack's, reports wanted names that are not the stack's,
-// and joins container ends with host ends.
-func (k *Kernel) observeNamespaces(ctx context.Context, q drivers.Query, obs *drivers.Observation, ends map[string]hostEnd, only map[string]bool) error {
+// readNamespaces reads every named namespace (those in only, when only is
+// not nil) with a bounded pool of workers.
+func (k *Kernel) readNamespaces(ctx context.Context, stack string, only map[string]bool) ([]nsView, error) {
 	all, err := os.ReadDir(netnsDir)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("observe: read %s: %w", netnsDir, err)
+		return nil, fmt.Errorf("observe: read %s: %w", netnsDir, err)
 	}
 	present := make(map[string]bool, len(all))
 	entries := all[:0:0]
@@ -185,7 +177,7 @@ func (k *Kernel) observeNamespaces(ctx context.Context, q drivers.Query, obs *dr
 			}
 			defer r.close()
 			for i := range jobs {
-				views[i] = r.observe(entries[i].Name(), q.Stack)
+				views[i] = r.observe(entries[i].Name(), stack)
 			}
 		})
 	}
@@ -198,12 +190,17 @@ func (k *Kernel) observeNamespaces(ctx context.Context, q drivers.Query, obs *dr
 	close(jobs)
 	wg.Wait()
 	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("observe: %w", err)
+		return nil, fmt.Errorf("observe: %w", err)
 	}
 	if readerErr != nil {
-		return fmt.Errorf("observe: %w", readerErr)
+		return nil, fmt.Errorf("observe: %w", readerErr)
 	}
+	return views, nil
+}
 
+// joinNamespaces keeps the stack's namespaces, reports wanted names that
+// are not the stack's, and joins container ends with host ends.
+func (k *Kernel) joinNamespaces(q drivers.Query, obs *drivers.Observation, views []nsView, ends map[string]hostEnd) {
 	wanted := setOf(q.Netns)
 	byNetns := endsByNetns(ends)
 	for _, v := range views {
@@ -224,7 +221,6 @@ func (k *Kernel) observeNamespaces(ctx context.Context, q drivers.Query, obs *dr
 			obs.Foreign = append(obs.Foreign, drivers.Foreign{Kind: "netns", Name: v.name, Detail: netnsDetail(v.label)})
 		}
 	}
-	return nil
 }
 
 func netnsDetail(label string) string {
