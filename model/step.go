@@ -40,17 +40,21 @@ const (
 // set. Steps with the same Phase do not depend on each other and may run in
 // parallel; phases run in increasing order.
 type Step struct {
-	Kind     StepKind        `json:"kind"`
-	Owner    string          `json:"owner"` // resource address the step belongs to
-	Phase    int             `json:"phase"`
-	Link     string          `json:"link,omitempty"`
-	Addr     netip.Prefix    `json:"addr,omitzero"`
-	Gateway  netip.Addr      `json:"gateway,omitzero"`
-	Key      string          `json:"key,omitempty"`
-	Value    string          `json:"value,omitempty"`
-	Bridge   *Bridge         `json:"bridge,omitempty"`
-	Netns    *Netns          `json:"netns,omitempty"` // for veth, addr and route steps: the namespace (Name) they act in
-	Veth     *Veth           `json:"veth,omitempty"`
-	Firewall *Firewall       `json:"firewall,omitempty"`
-	Ports    []PublishedPort `json:"ports,omitempty"`
+	Kind     StepKind     `json:"kind"`
+	Owner    string       `json:"owner"` // resource address the step belongs to
+	Phase    int          `json:"phase"`
+	Link     string       `json:"link,omitempty"`
+	Addr     netip.Prefix `json:"addr,omitzero"`
+	Gateway  netip.Addr   `json:"gateway,omitzero"`
+	Key      string       `json:"key,omitempty"`
+	Value    string       `json:"value,omitempty"`
+	Bridge   *Bridge      `json:"bridge,omitempty"`
+	Netns    *Netns       `json:"netns,omitempty"` // for veth, addr and route steps: the namespace (Name) they act in
+	Veth     *Veth        `json:"veth,omitempty"`
+	Firewall *Firewall    `json:"firewall,omitempty"`
+	// Prior is the stack's table as observed, for sync-firewall: when its
+	// chains and rules are the target's, a driver may send only the
+	// elements that differ (one port of 1000) instead of the whole table.
+	Prior *Firewall       `json:"prior,omitempty"`
+	Ports []PublishedPort `json:"ports,omitempty"`
 }

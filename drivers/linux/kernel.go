@@ -106,7 +106,7 @@ func (k *Kernel) Do(ctx context.Context, step model.Step) error {
 		if step.Firewall == nil {
 			return missing(step, "firewall")
 		}
-		return syncFirewall(step.Firewall)
+		return syncFirewall(step.Firewall, step.Prior)
 	case model.StepDeleteFirewall:
 		if step.Firewall == nil {
 			return missing(step, "firewall")

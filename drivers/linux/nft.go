@@ -3,11 +3,13 @@ package linux
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/google/nftables"
 	"github.com/google/nftables/binaryutil"
 	"github.com/google/nftables/userdata"
 	"github.com/netplan-dev/netplan/firewall"
+	"github.com/netplan-dev/netplan/internal/trace"
 	"github.com/netplan-dev/netplan/model"
 )
 
@@ -18,8 +20,16 @@ import (
 // library silently cuts it short (~1000 elements).
 const nftElementsPerCall = 500
 
-// syncFirewall replaces the stack's table with fw in one atomic transaction.
-func syncFirewall(fw *model.Firewall) error {
+// syncFirewall makes the stack's table fw in one atomic transaction: only
+// the elements that differ from prior when the table is laid out as fw is
+// (see updateElements), else by replacing the table whole.
+func syncFirewall(fw, prior *model.Firewall) error {
+	t0 := time.Now()
+	if updated, err := updateElements(fw, prior); updated || err != nil {
+		trace.Part("firewall elements updated", t0)
+		return err
+	}
+	defer trace.Part("firewall table replaced", time.Now())
 	if err := replaceTable(fw); err != nil {
 		return fmt.Errorf("replace nftables table %s: %w", fw.Table, err)
 	}
@@ -98,6 +108,25 @@ func replaceTable(fw *model.Firewall) error {
 
 // addSet declares a set or map and queues its elements in chunks.
 func addSet(c *nftables.Conn, t *nftables.Table, spec firewall.SetSpec, fw *model.Firewall) (*nftables.Set, error) {
+	s, err := setFor(t, spec)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.AddSet(s, nil); err != nil {
+		return nil, fmt.Errorf("set %s: %w", spec.Name, err)
+	}
+	elems, err := setElements(spec, fw)
+	if err != nil {
+		return nil, err
+	}
+	if err := inChunks(elems, func(e []nftables.SetElement) error { return c.SetAddElements(s, e) }); err != nil {
+		return nil, fmt.Errorf("set %s: %w", spec.Name, err)
+	}
+	return s, nil
+}
+
+// setFor describes the set or map spec declares.
+func setFor(t *nftables.Table, spec firewall.SetSpec) (*nftables.Set, error) {
 	key, err := setDatatype(spec.Key)
 	if err != nil {
 		return nil, fmt.Errorf("set %s: %w", spec.Name, err)
@@ -109,9 +138,12 @@ func addSet(c *nftables.Conn, t *nftables.Table, spec firewall.SetSpec, fw *mode
 		}
 		s.IsMap = true
 	}
-	if err := c.AddSet(s, nil); err != nil {
-		return nil, fmt.Errorf("set %s: %w", spec.Name, err)
-	}
+	return s, nil
+}
+
+// setElements encodes the elements fw holds for the set spec declares: its
+// Sets entry, and for the published-port maps the ports that go there.
+func setElements(spec firewall.SetSpec, fw *model.Firewall) ([]nftables.SetElement, error) {
 	var elems []nftables.SetElement
 	for _, e := range fw.Sets[spec.Name] {
 		k, err := encodeElement(spec.Key, e)
@@ -131,14 +163,19 @@ func addSet(c *nftables.Conn, t *nftables.Table, spec firewall.SetSpec, fw *mode
 			}
 		}
 	}
+	return elems, nil
+}
+
+// inChunks hands elems to queue in lists the library does not cut short.
+func inChunks(elems []nftables.SetElement, queue func([]nftables.SetElement) error) error {
 	for len(elems) > 0 {
 		n := min(len(elems), nftElementsPerCall)
-		if err := c.SetAddElements(s, elems[:n]); err != nil {
-			return nil, fmt.Errorf("set %s: %w", spec.Name, err)
+		if err := queue(elems[:n]); err != nil {
+			return err
 		}
 		elems = elems[n:]
 	}
-	return s, nil
+	return nil
 }
 
 // keyByteOrder is only a hint for `nft list`, recorded in the set's

@@ -13,7 +13,7 @@ import (
 func TestFlushConntrackMovesUDPFlow(t *testing.T) {
 	trafficHost(t, "1")
 	d := trafficDesired()
-	if err := syncFirewall(firewall.Build(d)); err != nil {
+	if err := syncFirewall(firewall.Build(d), nil); err != nil {
 		t.Fatal(err)
 	}
 	ask := func() string {
@@ -31,7 +31,7 @@ func TestFlushConntrackMovesUDPFlow(t *testing.T) {
 	// Move udp 5353 from fwt-c2 to fwt-c3.
 	d.Containers[0].Publish = d.Containers[0].Publish[:2]
 	d.Containers[1].Publish = []model.Port{{HostPort: 5353, ContainerPort: 53, Count: 1, Protocol: "udp"}}
-	if err := syncFirewall(firewall.Build(d)); err != nil {
+	if err := syncFirewall(firewall.Build(d), nil); err != nil {
 		t.Fatal(err)
 	}
 	if got := ask(); got != "c2" {

@@ -73,7 +73,7 @@ func testFirewall(stack string, n int) *model.Firewall {
 func mustSync(t *testing.T, fw *model.Firewall) {
 	t.Helper()
 	sandbox.MustBeSandboxed()
-	if err := syncFirewall(fw); err != nil {
+	if err := syncFirewall(fw, nil); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = deleteFirewall(fw.Table) })
@@ -200,10 +200,10 @@ func TestFirewallLeavesOtherTablesAlone(t *testing.T) {
 	t.Cleanup(func() { _ = exec.Command("nft", "delete", "table", "inet", "fwtest-other").Run() })
 	before := nftOut(t, "-j", "list", "table", "inet", "fwtest-other")
 	fw := testFirewall("fwother", 4)
-	if err := syncFirewall(fw); err != nil {
+	if err := syncFirewall(fw, nil); err != nil {
 		t.Fatal(err)
 	}
-	if err := syncFirewall(fw); err != nil {
+	if err := syncFirewall(fw, nil); err != nil {
 		t.Fatal(err)
 	}
 	if err := deleteFirewall(fw.Table); err != nil {
@@ -255,7 +255,7 @@ func TestFirewallScale(t *testing.T) {
 
 	big := testFirewall("fwscale", 10_002)
 	start := time.Now()
-	if err := syncFirewall(big); err != nil {
+	if err := syncFirewall(big, nil); err != nil {
 		t.Fatal(err)
 	}
 	synced := time.Since(start)
