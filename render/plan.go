@@ -13,7 +13,7 @@ import (
 // changes, in address order, then the summary line. Updates and replacements
 // list only the attributes that differ, to keep CI logs short.
 func Plan(w io.Writer, p *planner.Plan, o Options) error {
-	ew := &errWriter{w: w}
+	ew := newErrWriter(w)
 	changed := changedResources(p)
 	if len(changed) == 0 && p.Empty() {
 		if p.Destroy {
@@ -21,7 +21,7 @@ func Plan(w io.Writer, p *planner.Plan, o Options) error {
 		} else {
 			ew.print("No changes. The kernel matches the configuration.\n")
 		}
-		return ew.err
+		return ew.close()
 	}
 	ew.print("netplan will perform the following actions:\n")
 	for _, rc := range changed {
@@ -34,7 +34,7 @@ func Plan(w io.Writer, p *planner.Plan, o Options) error {
 	}
 	add, change, destroy := p.Summary()
 	ew.print(fmt.Sprintf("\n%s %d to add, %d to change, %d to destroy.\n", o.paint(ansiBold, "Plan:"), add, change, destroy))
-	return ew.err
+	return ew.close()
 }
 
 func changedResources(p *planner.Plan) []planner.ResourceChange {

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"bufio"
 	"io"
 	"strconv"
 )
@@ -25,17 +26,28 @@ func (o Options) paint(color, s string) string {
 	return color + s + ansiReset
 }
 
-// errWriter remembers the first write error so renderers can print freely
-// and report once, the way bufio.Writer does.
+// errWriter buffers a renderer's output, so a plan of 1000 resources is a
+// few writes instead of one per line, and remembers the first error so
+// renderers can print freely and report once.
 type errWriter struct {
-	w   io.Writer
+	w   *bufio.Writer
 	err error
 }
 
+func newErrWriter(w io.Writer) *errWriter { return &errWriter{w: bufio.NewWriterSize(w, 64<<10)} }
+
 func (e *errWriter) print(s string) {
 	if e.err == nil {
-		_, e.err = io.WriteString(e.w, s)
+		_, e.err = e.w.WriteString(s)
 	}
+}
+
+// close flushes what is buffered and returns the first error.
+func (e *errWriter) close() error {
+	if e.err == nil {
+		e.err = e.w.Flush()
+	}
+	return e.err
 }
 
 // quote renders a value the way HCL source would show it.

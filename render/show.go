@@ -107,10 +107,10 @@ func NewView(s *model.State) View {
 
 // Show writes v as tables: networks, container interfaces, published ports.
 func Show(w io.Writer, v View, o Options) error {
-	ew := &errWriter{w: w}
+	ew := newErrWriter(w)
 	if len(v.Networks) == 0 && len(v.Containers) == 0 {
 		ew.print(fmt.Sprintf("Stack %q owns nothing on this host.\n", v.Stack))
-		return ew.err
+		return ew.close()
 	}
 	ew.print(fmt.Sprintf("%s %s\n", o.paint(ansiBold, "Stack:"), v.Stack))
 	if len(v.Networks) > 0 {
@@ -151,7 +151,7 @@ func Show(w io.Writer, v View, o Options) error {
 		}
 		flush(ew, tw)
 	}
-	return ew.err
+	return ew.close()
 }
 
 func hasPorts(v View) bool {
