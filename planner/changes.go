@@ -8,14 +8,17 @@ import (
 	"github.com/netplan-dev/netplan/model"
 )
 
-// changes compares the user-level views of t and o, resource by resource.
-func changes(t, o *model.State, steps []model.Step) []ResourceChange {
-	tv, ov := view(t), view(o)
+// changes compares the user-level views of t and o (tv and ov), resource
+// by resource.
+func changes(tv, ov map[string]*resource, steps []model.Step) []ResourceChange {
 	stepOwners := map[string]bool{}
 	for _, s := range steps {
 		stepOwners[s.Owner] = true
 	}
-	addrs := slices.Sorted(maps.Keys(tv))
+	addrs := make([]string, 0, max(len(tv), len(ov)))
+	for a := range tv {
+		addrs = append(addrs, a)
+	}
 	for a := range ov {
 		if tv[a] == nil {
 			addrs = append(addrs, a)
@@ -42,7 +45,11 @@ func changes(t, o *model.State, steps []model.Step) []ResourceChange {
 			c.Action, c.Before = Delete, before.attrs
 		default:
 			c.Before, c.After = before.attrs, after.attrs
-			c.Attrs = attrChanges(r.typ, before.attrs, after.attrs)
+			if !after.same && !maps.Equal(before.attrs, after.attrs) {
+				// Most resources of a large stack are unchanged: no need
+				// to sort and walk their attributes.
+				c.Attrs = attrChanges(r.typ, before.attrs, after.attrs)
+			}
 			c.Action = NoOp
 			for _, a := range c.Attrs {
 				c.Action = Update

@@ -13,8 +13,20 @@ func diff(target, observed *model.State) *Plan {
 	if observed == nil {
 		observed = model.NewState(target.Stack)
 	}
-	t, o := target.Clone(), observed.Clone()
-	d := &differ{t: t, o: o, newBridges: map[string]bool{}}
+	t := target.Clone()
+	return diffOwned(t, sortedKeys(t.Netns), observed, startObserved(observed))
+}
+
+// diffOwned is diff for a target no caller holds (Make's own: the plan
+// keeps t itself), with the observed side already under way. tNetns is t's
+// namespace names in order.
+func diffOwned(t *model.State, tNetns []string, observed *model.State, side *observedSide) *Plan {
+	// The target's view, alongside the steps: both only read t.
+	tv := make(chan map[string]*resource, 1)
+	go func() { tv <- newViewer().view(t, tNetns, side.resources(), side.state()) }()
+	// The steps read the caller's observed State rather than the copy, so
+	// they need not wait for it: every step copies what it takes from it.
+	d := &differ{t: t, o: observed, newBridges: map[string]bool{}, tNetns: tNetns, oNetns: side.names()}
 	d.bridges()
 	d.sysctls()
 	d.namespaces()
@@ -24,13 +36,13 @@ func diff(target, observed *model.State) *Plan {
 		Stack:       t.Stack,
 		Steps:       d.steps,
 		Target:      t,
-		Observed:    o,
-		Fingerprint: fingerprint(o),
+		Observed:    side.state(),
+		Fingerprint: side.fingerprint(),
 	}
 	if p.Steps == nil {
 		p.Steps = []model.Step{}
 	}
-	p.Changes = changes(t, o, p.Steps)
+	p.Changes = changes(<-tv, side.resources(), p.Steps)
 	return p
 }
 
@@ -42,6 +54,8 @@ type differ struct {
 	// start from kernel defaults whatever o says about a former bridge of
 	// the same name.
 	newBridges map[string]bool
+	// tNetns and oNetns are the namespace names of t and o in order.
+	tNetns, oNetns []string
 }
 
 func (d *differ) add(s model.Step) { d.steps = append(d.steps, s) }
@@ -112,27 +126,17 @@ func (d *differ) firewall() {
 	case tf == nil && of != nil:
 		d.add(model.Step{Kind: model.StepDeleteFirewall, Owner: firewallAddress(of.Table), Phase: PhaseFirewall, Firewall: &model.Firewall{Table: of.Table}})
 	case tf != nil && !firewallEqual(tf, of):
-		d.add(model.Step{Kind: model.StepSyncFirewall, Owner: firewallAddress(tf.Table), Phase: PhaseFirewall, Firewall: tf.Clone()})
+		d.add(model.Step{Kind: model.StepSyncFirewall, Owner: firewallAddress(tf.Table), Phase: PhaseFirewall, Firewall: tf.Clone(), Prior: of.Clone()})
 	}
-	if of == nil {
+	if of == nil || (tf != nil && samePorts(tf.Ports, of.Ports)) {
 		return
 	}
 	// Connections DNATed to a target that changed or vanished would keep
 	// going to the old one until they time out.
-	type key struct {
-		proto string
-		ip    string
-		port  uint16
-	}
-	want := map[key]model.PublishedPort{}
-	if tf != nil {
-		for _, p := range tf.Ports {
-			want[key{p.Protocol, p.HostIP.String(), p.HostPort}] = p
-		}
-	}
+	want := wantedPorts(tf)
 	stale := map[string][]model.PublishedPort{}
 	for _, p := range of.Ports {
-		w, ok := want[key{p.Protocol, p.HostIP.String(), p.HostPort}]
+		w, ok := want(p)
 		if !ok || w.Addr != p.Addr || w.Port != p.Port {
 			stale[p.Owner] = append(stale[p.Owner], p)
 		}
@@ -157,33 +161,40 @@ func (d *differ) firewall() {
 	d.add(model.Step{Kind: model.StepFlushConntrack, Owner: owner, Phase: PhaseConntrack, Ports: ports})
 }
 
+// firewallEqual compares two tables as the kernel holds them: set elements
+// and published ports in any order, an empty set like a missing one. It
+// sorts copies only of what is out of order: the tables of a large stack
+// come sorted, and copying them cost more than comparing.
 func firewallEqual(a, b *model.Firewall) bool {
 	if a == nil || b == nil {
 		return a == b
 	}
-	a, b = canonicalFirewall(a), canonicalFirewall(b)
-	return a.Table == b.Table && slices.Equal(a.Rules, b.Rules) && slices.Equal(a.Ports, b.Ports) &&
-		maps.EqualFunc(nonEmpty(a.Sets), nonEmpty(b.Sets), slices.Equal)
+	return a.Table == b.Table && slices.Equal(a.Rules, b.Rules) && len(a.Ports) == len(b.Ports) &&
+		slices.Equal(sortedPorts(a.Ports), sortedPorts(b.Ports)) && setsEqual(a.Sets, b.Sets)
 }
 
-func canonicalFirewall(f *model.Firewall) *model.Firewall {
-	c := f.Clone()
-	for _, v := range c.Sets {
-		slices.Sort(v)
+func setsEqual(a, b map[string][]string) bool {
+	if nonEmptySets(a) != nonEmptySets(b) {
+		return false
 	}
-	slices.SortFunc(c.Ports, comparePort)
-	return c
-}
-
-// nonEmpty drops empty sets: an empty set and a missing one read back alike.
-func nonEmpty(m map[string][]string) map[string][]string {
-	out := map[string][]string{}
-	for k, v := range m {
-		if len(v) > 0 {
-			out[k] = v
+	for name, elems := range a {
+		if len(elems) > 0 && !slices.Equal(sortedStrings(elems), sortedStrings(b[name])) {
+			return false
 		}
 	}
-	return out
+	return true
+}
+
+// nonEmptySets counts the sets with elements: an empty set and a missing one
+// read back alike.
+func nonEmptySets(m map[string][]string) int {
+	n := 0
+	for _, v := range m {
+		if len(v) > 0 {
+			n++
+		}
+	}
+	return n
 }
 
 func sysctlAddress(key string) string     { return "sysctl." + key }
@@ -198,15 +209,30 @@ func sortedKeys[V any](m map[string]V) []string {
 // first: they are the longest steps (the kernel releases ports one at a
 // time), and the applier starts a phase's steps in order.
 func sortSteps(steps []model.Step) {
-	slices.SortStableFunc(steps, func(a, b model.Step) int {
+	// Each step's object is built once, not twice per comparison (5000
+	// steps made about 120k strings), and the sort moves indices, not
+	// 200-byte Steps. A stable sort of indices keeps ties in input order,
+	// as sorting the steps themselves would.
+	objs := make([]string, len(steps))
+	idx := make([]int, len(steps))
+	for i := range steps {
+		objs[i], idx[i] = stepObject(steps[i]), i
+	}
+	slices.SortStableFunc(idx, func(i, j int) int {
+		a, b := &steps[i], &steps[j]
 		return cmp.Or(
 			cmp.Compare(a.Phase, b.Phase),
-			cmp.Compare(startLate(a), startLate(b)),
+			cmp.Compare(startLate(*a), startLate(*b)),
 			cmp.Compare(a.Owner, b.Owner),
 			cmp.Compare(a.Kind, b.Kind),
-			cmp.Compare(stepObject(a), stepObject(b)),
+			cmp.Compare(objs[i], objs[j]),
 		)
 	})
+	sorted := make([]model.Step, len(steps))
+	for k, i := range idx {
+		sorted[k] = steps[i]
+	}
+	copy(steps, sorted)
 }
 
 // startLate is 0 for steps that should start first in their phase.
@@ -219,29 +245,42 @@ func startLate(s model.Step) int {
 
 // stepObject names what a step acts on, for ordering and messages.
 func stepObject(s model.Step) string {
-	var parts []string
+	var buf [96]byte
+	return string(appendStepObject(buf[:0], &s))
+}
+
+// appendStepObject appends stepObject's words to b, one allocation at most:
+// sortSteps calls stepObject twice per comparison.
+func appendStepObject(b []byte, s *model.Step) []byte {
+	start := len(b)
+	part := func(b []byte, word string) []byte {
+		if len(b) > start {
+			b = append(b, ' ')
+		}
+		return append(b, word...)
+	}
 	if s.Netns != nil {
-		parts = append(parts, "netns "+s.Netns.Name)
+		b = append(part(b, "netns "), s.Netns.Name...)
 	}
 	if s.Veth != nil {
-		parts = append(parts, "veth "+s.Veth.Name)
+		b = append(part(b, "veth "), s.Veth.Name...)
 	}
 	if s.Link != "" {
-		parts = append(parts, "link "+s.Link)
+		b = append(part(b, "link "), s.Link...)
 	}
 	if s.Addr.IsValid() {
-		parts = append(parts, "addr "+s.Addr.String())
+		b = s.Addr.AppendTo(part(b, "addr "))
 	}
 	if s.Gateway.IsValid() {
-		parts = append(parts, "gateway "+s.Gateway.String())
+		b = s.Gateway.AppendTo(part(b, "gateway "))
 	}
 	if s.Key != "" {
-		parts = append(parts, s.Key)
+		b = part(b, s.Key)
 	}
 	if s.Firewall != nil {
-		parts = append(parts, "table "+s.Firewall.Table)
+		b = append(part(b, "table "), s.Firewall.Table...)
 	}
-	return strings.Join(parts, " ")
+	return b
 }
 
 // StepObject describes what a step acts on ("netns web veth eth0 addr

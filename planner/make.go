@@ -16,11 +16,17 @@ func Diff(target, observed *model.State) *Plan {
 
 // Make is Target followed by Diff.
 func Make(d *model.Desired, observed *model.State) (*Plan, error) {
-	t, err := Target(d, observed)
+	if observed == nil {
+		observed = model.NewState(d.Stack)
+	}
+	side := startObserved(observed) // while the target is computed
+	t, netns, err := buildTarget(d, observed)
 	if err != nil {
+		side.wait() // it reads observed: not after Make returned
 		return nil, err
 	}
-	return Diff(t, observed), nil
+	// The target is Make's own: Diff would copy it for nothing.
+	return diffOwned(t, netns, observed, side), nil
 }
 
 // Fingerprint is a stable hash of a State, saved with a plan so apply can

@@ -25,19 +25,26 @@ func SetFirewallBuilder(f func(*model.Desired) *model.Firewall) (restore func())
 }
 
 func target(d *model.Desired, observed *model.State) (*model.State, error) {
+	t, _, err := buildTarget(d, observed)
+	return t, err
+}
+
+// buildTarget is target, with the names of its namespaces in order: they
+// come in container order, which is nearly always theirs.
+func buildTarget(d *model.Desired, observed *model.State) (*model.State, []string, error) {
 	if observed == nil {
 		observed = model.NewState(d.Stack)
 	}
 	dc := copyDesired(d)
 	if err := model.Allocate(dc, liveAddrs(dc, observed)); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	t := model.NewState(dc.Stack)
 	external := false
 	for i := range dc.Networks {
 		n := &dc.Networks[i]
 		if _, dup := t.Bridges[n.Bridge]; dup {
-			return nil, fmt.Errorf("network %q: bridge %q is used by another network", n.Name, n.Bridge)
+			return nil, nil, fmt.Errorf("network %q: bridge %q is used by another network", n.Name, n.Bridge)
 		}
 		t.Bridges[n.Bridge] = &model.Bridge{
 			Owner: model.NetworkAddress(n.Name),
@@ -56,22 +63,27 @@ func target(d *model.Desired, observed *model.State) (*model.State, error) {
 	if external {
 		t.Sysctls[model.SysctlIPForward] = "1"
 	}
+	names := make([]string, 0, len(dc.Containers))
 	for i := range dc.Containers {
 		c := &dc.Containers[i]
 		if c.Mode != model.ModeBridge && c.Mode != model.ModeNone {
 			continue // host mode: the host's namespace, nothing to create
 		}
 		if other, dup := t.Netns[c.Netns]; dup {
-			return nil, fmt.Errorf("container %q: namespace %q is used by %s", c.Name, c.Netns, other.Owner)
+			return nil, nil, fmt.Errorf("container %q: namespace %q is used by %s", c.Name, c.Netns, other.Owner)
 		}
 		ns, err := containerNetns(dc, c)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		t.Netns[c.Netns] = ns
+		names = append(names, c.Netns)
+	}
+	if !slices.IsSorted(names) {
+		slices.Sort(names)
 	}
 	t.Firewall = buildFirewall(dc)
-	return t, nil
+	return t, names, nil
 }
 
 func containerNetns(d *model.Desired, c *model.Container) (*model.Netns, error) {
@@ -119,7 +131,7 @@ func liveAddrs(d *model.Desired, observed *model.State) map[model.AttachmentKey]
 	for i := range d.Networks {
 		byBridge[d.Networks[i].Bridge] = &d.Networks[i]
 	}
-	live := map[model.AttachmentKey]netip.Addr{}
+	live := make(map[model.AttachmentKey]netip.Addr, len(observed.Netns))
 	for _, ns := range observed.Netns {
 		container, ok := strings.CutPrefix(ns.Owner, "container.")
 		if !ok {
@@ -137,8 +149,7 @@ func liveAddrs(d *model.Desired, observed *model.State) map[model.AttachmentKey]
 			if n == nil || len(v.Addrs) == 0 {
 				continue
 			}
-			addrs := slices.Clone(v.Addrs)
-			slices.SortFunc(addrs, comparePrefix)
+			addrs := sortedPrefixes(v.Addrs)
 			pick := addrs[0].Addr()
 			for _, p := range addrs {
 				if n.Subnet.Contains(p.Addr()) {
@@ -155,9 +166,26 @@ func liveAddrs(d *model.Desired, observed *model.State) map[model.AttachmentKey]
 // copyDesired deep-copies d so allocation never writes into the caller's value.
 func copyDesired(d *model.Desired) *model.Desired {
 	c := &model.Desired{Stack: d.Stack, Networks: slices.Clone(d.Networks), Containers: slices.Clone(d.Containers)}
+	// Two arrays for every container's attachments and ports rather than two
+	// per container; each container gets a slice whose capacity ends where
+	// its elements do, so an append never reaches the next one's.
+	var na, np int
+	for _, x := range d.Containers {
+		na += len(x.Attachments)
+		np += len(x.Publish)
+	}
+	atts := make([]model.Attachment, 0, na)
+	ports := make([]model.Port, 0, np)
 	for i := range c.Containers {
-		c.Containers[i].Attachments = slices.Clone(c.Containers[i].Attachments)
-		c.Containers[i].Publish = slices.Clone(c.Containers[i].Publish)
+		x := &c.Containers[i]
+		if x.Attachments != nil {
+			atts = append(atts, x.Attachments...)
+			x.Attachments = atts[len(atts)-len(x.Attachments) : len(atts) : len(atts)]
+		}
+		if x.Publish != nil {
+			ports = append(ports, x.Publish...)
+			x.Publish = ports[len(ports)-len(x.Publish) : len(ports) : len(ports)]
+		}
 	}
 	// Allocation serves containers in name order; do not rely on the caller.
 	slices.SortStableFunc(c.Networks, func(a, b model.Network) int { return strings.Compare(a.Name, b.Name) })

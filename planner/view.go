@@ -1,12 +1,8 @@
 package planner
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-	"fmt"
-	"net/netip"
+	"maps"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/netplan-dev/netplan/model"
@@ -23,176 +19,162 @@ const (
 // resource is one resource as a person reads it: flat string attributes.
 type resource struct {
 	typ, name string
-	attrs     map[string]string
+	attrs     map[string]string // nil while deferred
+
+	// A container whose only sources are one namespace and its published
+	// ports is deferred: built once all sources are known, and then, when
+	// they are the same in both States, built once for both (see finish).
+	deferred bool
+	pure     bool // built from ns and ports alone
+	same     bool // attrs copy the other view's: equal without comparing
+	ns       *model.Netns
+	ports    []model.PublishedPort // its runs, consecutive in portsByOwner order
 }
 
 // view turns a kernel-level State into the resources a person recognises:
-// networks, containers, sysctls and the firewall table.
-func view(s *model.State) map[string]*resource {
-	out := map[string]*resource{}
-	get := func(addr string) *resource {
-		if r := out[addr]; r != nil {
-			return r
-		}
-		typ, name, _ := strings.Cut(addr, ".")
-		r := &resource{typ: typ, name: name, attrs: map[string]string{}}
-		out[addr] = r
-		return r
+// networks, containers, sysctls and the firewall table. A plan views every
+// resource of both States, changed or not (a no-op plan lists them all),
+// which made this the planner's hottest path on large stacks: a container's
+// map of a dozen attributes costs more to make than everything else the
+// planner does for it. other, the view of the other State (o, when s is t),
+// lends its maps to the containers that come out the same.
+//
+// netns is s's namespace names in order.
+func (vw *viewer) view(s *model.State, netns []string, other map[string]*resource, otherState *model.State) map[string]*resource {
+	b := vw.collect(s, netns)
+	b.finish(other, otherState)
+	return b.out
+}
+
+// viewBuilder gathers a State's resources in the order their attributes
+// are written (a later source may overwrite an earlier one's key).
+type viewBuilder struct {
+	vw       *viewer
+	s        *model.State
+	out      map[string]*resource
+	slab     []resource
+	deferred []*resource
+}
+
+func (vw *viewer) collect(s *model.State, netns []string) *viewBuilder {
+	n := len(s.Bridges) + len(s.Netns) + len(s.Sysctls) + 1
+	b := &viewBuilder{
+		vw:  vw,
+		s:   s,
+		out: make(map[string]*resource, n),
+		// One array for the resources of the usual kinds; more (ports of a
+		// container without a namespace) are allocated one by one.
+		slab:     make([]resource, 0, n),
+		deferred: make([]*resource, 0, len(s.Netns)),
 	}
 	for _, name := range sortedKeys(s.Bridges) {
-		b := s.Bridges[name]
-		networkView(get(b.Owner).attrs, b, s.Firewall)
+		br := s.Bridges[name]
+		networkView(b.get(br.Owner, 11).attrs, br, s.Firewall)
 	}
-	for _, name := range sortedKeys(s.Netns) {
-		n := s.Netns[name]
-		containerView(get(n.Owner).attrs, n, s)
+	for _, name := range netns {
+		ns := s.Netns[name]
+		if r := b.out[ns.Owner]; r != nil {
+			vw.containerView(b.built(r).attrs, ns, s)
+			continue
+		}
+		r := b.add(ns.Owner)
+		r.deferred, r.pure, r.ns = true, true, ns
+		b.deferred = append(b.deferred, r)
 	}
 	if s.Firewall != nil {
-		publishView(s.Firewall.Ports, get)
+		b.publish(portsByOwner(s.Firewall))
 		// The table's own attribute is its rules; set and map elements are
 		// shown where a person declared them: under networks and containers.
-		r := get(firewallAddress(s.Firewall.Table))
+		r := b.get(firewallAddress(s.Firewall.Table), 1)
 		r.attrs["rules"] = summary(len(s.Firewall.Rules), s.Firewall.Rules)
 	}
 	for key, v := range s.Sysctls {
-		get(sysctlAddress(key)).attrs["value"] = v
+		b.get(sysctlAddress(key), 1).attrs["value"] = v
 	}
-	return out
+	return b
 }
 
-func networkView(a map[string]string, b *model.Bridge, fw *model.Firewall) {
-	a["bridge"] = b.Name
-	if len(b.Addrs) > 0 {
-		addrs := slices.Clone(b.Addrs)
-		slices.SortFunc(addrs, comparePrefix)
-		a["subnet"] = addrs[0].Masked().String()
-		a["gateway"] = addrs[0].Addr().String()
-		if len(addrs) > 1 {
-			a["addresses"] = joinPrefixes(addrs)
-		}
+func (b *viewBuilder) add(addr string) *resource {
+	typ, name, _ := strings.Cut(addr, ".")
+	var r *resource
+	if len(b.slab) < cap(b.slab) {
+		b.slab = append(b.slab, resource{})
+		r = &b.slab[len(b.slab)-1]
+	} else {
+		r = &resource{}
 	}
-	a["mtu"] = strconv.Itoa(b.MTU)
-	a["mac"] = b.MAC
-	a["state"] = upDown(b.Up)
-	if fw != nil {
-		a["internal"] = strconv.FormatBool(inSet(fw, setInternal, b.Name))
-		a["masquerade"] = strconv.FormatBool(inSet(fw, setMasq, b.Name))
-		if _, old := fw.Sets[setICCOff]; old {
-			a["icc"] = strconv.FormatBool(!inSet(fw, setICCOff, b.Name))
-		} else {
-			a["icc"] = strconv.FormatBool(inSet(fw, setSameNet, b.Name+" . "+b.Name))
-		}
-	}
+	r.typ, r.name = typ, name
+	b.out[addr] = r
+	return r
 }
 
-func containerView(a map[string]string, n *model.Netns, s *model.State) {
-	a["netns"] = n.Name
-	a["lo"] = upDown(n.LoUp)
-	if n.Gateway.IsValid() {
-		a["gateway"] = n.Gateway.String()
+// get returns the resource at addr with its attributes built, to write more.
+func (b *viewBuilder) get(addr string, size int) *resource {
+	if r := b.out[addr]; r != nil {
+		return b.built(r)
 	}
-	for _, iface := range sortedKeys(n.Veths) {
-		v := n.Veths[iface]
-		p := iface + "."
-		network := v.Bridge
-		if b := s.Bridges[v.Bridge]; b != nil {
-			network = strings.TrimPrefix(b.Owner, "network.")
-		}
-		a[p+"network"] = network
-		addrs := slices.Clone(v.Addrs)
-		slices.SortFunc(addrs, comparePrefix)
-		var ips []string
-		for _, x := range addrs {
-			ips = append(ips, x.Addr().String())
-		}
-		a[p+"ipv4_address"] = strings.Join(ips, ",")
-		if len(addrs) > 0 && s.Bridges[v.Bridge] != nil && len(s.Bridges[v.Bridge].Addrs) > 0 &&
-			addrs[0].Bits() != s.Bridges[v.Bridge].Addrs[0].Bits() {
-			// Show a drifted prefix length; normally it is the subnet's.
-			a[p+"ipv4_address"] = joinPrefixes(addrs)
-		}
-		a[p+"mac_address"] = v.MAC
-		a[p+"mtu"] = strconv.Itoa(v.MTU)
-		a[p+"state"] = upDown(v.Up)
-		a[p+"host_veth"] = v.HostName
-		a[p+"host_state"] = upDown(v.HostUp)
-		a[p+"hairpin"] = strconv.FormatBool(v.Hairpin)
-		a[p+"isolated"] = strconv.FormatBool(v.Isolated)
-	}
+	r := b.add(addr)
+	r.attrs = make(map[string]string, size)
+	return r
 }
 
-// publishView adds published ports to their containers, one attribute per
-// run of consecutive ports: "publish[tcp/0.0.0.0:8080-8081]" = "172.17.0.2:80-81".
-func publishView(ports []model.PublishedPort, get func(string) *resource) {
-	ps := slices.Clone(ports)
-	slices.SortFunc(ps, func(a, b model.PublishedPort) int {
-		if a.Owner != b.Owner {
-			return strings.Compare(a.Owner, b.Owner)
-		}
-		return comparePort(a, b)
-	})
+// built writes a deferred resource's attributes now: another source is
+// about to add to them, after (in write order) those it has.
+func (b *viewBuilder) built(r *resource) *resource {
+	if r.deferred {
+		b.build(r)
+	}
+	r.pure = false
+	return r
+}
+
+func (b *viewBuilder) build(r *resource) {
+	// Room for lo, netns, gateway, the veths and the port runs.
+	r.attrs = make(map[string]string, 3+len(vethKeyNames)*len(r.ns.Veths)+len(r.ports))
+	b.vw.containerView(r.attrs, r.ns, b.s)
+	publishRuns(r.ports, func(string) map[string]string { return r.attrs })
+	r.deferred = false
+}
+
+// publish adds published ports to their containers (ps is sorted by
+// portsByOwner): to a deferred one as a source, else as attributes.
+func (b *viewBuilder) publish(ps []model.PublishedPort) {
 	for i := 0; i < len(ps); {
 		j := i + 1
-		for j < len(ps) && continues(ps[j-1], ps[j]) {
+		for j < len(ps) && ps[j].Owner == ps[i].Owner {
 			j++
 		}
-		first, last := ps[i], ps[j-1]
-		key := fmt.Sprintf("publish[%s/%s:%s]", first.Protocol, hostIP(first.HostIP), portRange(first.HostPort, last.HostPort))
-		get(first.Owner).attrs[key] = fmt.Sprintf("%s:%s", first.Addr, portRange(first.Port, last.Port))
+		if r := b.out[ps[i].Owner]; r != nil && r.deferred {
+			r.ports = ps[i:j]
+		} else {
+			publishRuns(ps[i:j], func(owner string) map[string]string { return b.get(owner, 1).attrs })
+		}
 		i = j
 	}
 }
 
-func continues(a, b model.PublishedPort) bool {
-	return a.Owner == b.Owner && a.Protocol == b.Protocol && a.HostIP == b.HostIP && a.Addr == b.Addr &&
-		b.HostPort == a.HostPort+1 && b.Port == a.Port+1
-}
-
-func portRange(first, last uint16) string {
-	if first == last {
-		return strconv.Itoa(int(first))
-	}
-	return fmt.Sprintf("%d-%d", first, last)
-}
-
-func hostIP(a netip.Addr) string {
-	if !a.IsValid() {
-		return "0.0.0.0"
-	}
-	return a.String()
-}
-
-func inSet(fw *model.Firewall, set, elem string) bool {
-	for _, e := range fw.Sets[set] {
-		if e == elem || e == strconv.Quote(elem) {
-			return true
+// finish builds the deferred containers. One whose namespace, ports and
+// bridges are the same in the other view gets a copy of the attributes
+// built there: the same sources write the same map.
+func (b *viewBuilder) finish(other map[string]*resource, otherState *model.State) {
+	for _, r := range b.deferred {
+		if !r.deferred {
+			continue // built when another source came
 		}
+		o := other[r.ns.Owner] // the address r was made under
+		if o != nil && o.pure && o.ns != nil && sameContainer(r, o, b.s, otherState) {
+			r.attrs, r.same, r.deferred = maps.Clone(o.attrs), true, false
+			continue
+		}
+		b.build(r)
 	}
-	return false
 }
 
-// summary shows a list as its length and a short hash, so any change to it
-// (a flushed table, a rule added by hand) shows as a changed attribute.
-func summary(n int, items []string) string {
-	h := sha256.New()
-	for _, it := range items {
-		h.Write([]byte(it))
-		h.Write([]byte{0})
+// sameContainer reports whether containerView and publishRuns see the same
+// sources for a in state s as for b in state t.
+func sameContainer(a, b *resource, s, t *model.State) bool {
+	if a.typ != b.typ || a.name != b.name || !netnsEqual(a.ns, b.ns, s, t) || !slices.Equal(a.ports, b.ports) {
+		return false
 	}
-	return fmt.Sprintf("%d (sha256:%s)", n, hex.EncodeToString(h.Sum(nil))[:12])
-}
-
-func joinPrefixes(ps []netip.Prefix) string {
-	var s []string
-	for _, p := range ps {
-		s = append(s, p.String())
-	}
-	return strings.Join(s, ",")
-}
-
-func upDown(up bool) string {
-	if up {
-		return "up"
-	}
-	return "down"
+	return true
 }

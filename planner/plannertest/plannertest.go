@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/netplan-dev/netplan/firewall"
@@ -43,6 +44,13 @@ func Firewall(d *model.Desired) *model.Firewall {
 			addSet("same-net", n.Bridge+" . "+n.Bridge)
 		}
 	}
+	n := 0
+	for _, c := range d.Containers {
+		for _, p := range c.Publish {
+			n += int(max(p.Count, 1))
+		}
+	}
+	f.Ports = make([]model.PublishedPort, 0, n)
 	for _, c := range d.Containers {
 		var addr netip.Addr
 		for _, a := range c.Attachments {
@@ -66,10 +74,61 @@ func Firewall(d *model.Desired) *model.Firewall {
 	for k := range f.Sets {
 		slices.Sort(f.Sets[k])
 	}
-	slices.SortFunc(f.Ports, func(a, b model.PublishedPort) int {
-		return strings.Compare(fmt.Sprint(a.Protocol, a.HostIP, a.HostPort), fmt.Sprint(b.Protocol, b.HostIP, b.HostPort))
-	})
+	if len(f.Ports) == 0 {
+		f.Ports = nil // as when nothing was appended: it encodes as null
+	}
+	sortPorts(f.Ports)
 	return f
+}
+
+// sortPorts orders ports by the text of protocol, host address and host
+// port as fmt.Sprint writes them ("tcp0.0.0.0 8080"; so 10000 sorts before
+// 9000). Each key is built once, without fmt, rather than twice per
+// comparison: plans of 1000 containers spent more time here than in the
+// planner. The pairs sort with the same comparisons as the ports did, so
+// the order, ties included, is the one sorting the ports themselves gave.
+func sortPorts(ports []model.PublishedPort) {
+	type keyed struct {
+		key  string
+		port model.PublishedPort
+	}
+	keys := make([]string, len(ports))
+	var buf []byte
+	for i, p := range ports {
+		buf = portKey(buf[:0], p)
+		keys[i] = string(buf)
+	}
+	// Ports made in container order usually are in key order already; with
+	// every key distinct that order is the only sorted one, whatever the
+	// sort would have done with ties.
+	increasing := true
+	for i := 1; i < len(keys) && increasing; i++ {
+		increasing = keys[i-1] < keys[i]
+	}
+	if increasing {
+		return
+	}
+	ks := make([]keyed, len(ports))
+	for i, p := range ports {
+		ks[i] = keyed{keys[i], p}
+	}
+	slices.SortFunc(ks, func(a, b keyed) int { return strings.Compare(a.key, b.key) })
+	for i := range ks {
+		ports[i] = ks[i].port
+	}
+}
+
+// portKey appends fmt.Sprint(p.Protocol, p.HostIP, p.HostPort): no space
+// after the string operand, one between the other two.
+func portKey(b []byte, p model.PublishedPort) []byte {
+	b = append(b, p.Protocol...)
+	if p.HostIP.IsValid() {
+		b = p.HostIP.AppendTo(b)
+	} else {
+		b = append(b, p.HostIP.String()...)
+	}
+	b = append(b, ' ')
+	return strconv.AppendUint(b, uint64(p.HostPort), 10)
 }
 
 // RealFirewallReady reports whether firewall.Build is implemented yet
