@@ -48,7 +48,7 @@ func (l *loader) loadContainer(b *hcl.Block) *container {
 	l.cfg.Ranges[addr] = b.DefRange
 	c := &container{Container: model.Container{Name: name, Netns: name, Mode: model.ModeBridge}, block: b, netnsOK: true}
 	l.ctrByName[name] = c
-	content, diags := b.Body.Content(containerSchema)
+	content, diags := bodyContent(b.Body, containerSchema)
 	l.diags = append(l.diags, diags...)
 	ctx := l.containerCtx()
 
@@ -113,7 +113,7 @@ func (l *loader) attachments(c *container, blocks []*hcl.Block) {
 		seen[netName] = nb
 		key := addr + ".network." + netName
 		l.cfg.Ranges[key] = nb.DefRange
-		content, diags := nb.Body.Content(attachmentSchema)
+		content, diags := bodyContent(nb.Body, attachmentSchema)
 		l.diags = append(l.diags, diags...)
 		if netName == model.NetworkHost || netName == model.NetworkNone {
 			for _, a := range sortedAttrs(content.Attributes) {

@@ -48,7 +48,7 @@ func (l *loader) field(attrs hcl.Attributes, name string, ctx *hcl.EvalContext, 
 	case !v.IsWhollyKnown():
 		f.failed = true
 		return f
-	case hugeNumber(v):
+	case !isLiteral(a.Expr) && hugeNumber(v):
 		l.errorf(a.Expr.Range(), "Number out of range", "The value of %q holds a number beyond the range of a 64-bit float.", name)
 		f.failed = true
 		return f
@@ -180,14 +180,32 @@ func (l *loader) containerCtx() *hcl.EvalContext {
 // so repeated squaring through locals cannot build a number whose decimal
 // form runs to millions of digits.
 func hugeNumber(v cty.Value) bool {
+	// Most values are single numbers and strings, which need no walk.
+	switch ty := v.Type(); {
+	case ty == cty.Number:
+		return v.IsKnown() && !v.IsNull() && isInf(v)
+	case ty.IsPrimitiveType():
+		return false
+	}
 	found := false
 	_ = cty.Walk(v, func(_ cty.Path, v cty.Value) (bool, error) {
 		if v.IsKnown() && !v.IsNull() && v.Type() == cty.Number {
-			if f, _ := v.AsBigFloat().Float64(); math.IsInf(f, 0) {
-				found = true
-			}
+			found = found || isInf(v)
 		}
 		return !found, nil
 	})
 	return found
+}
+
+func isInf(v cty.Value) bool {
+	f, _ := v.AsBigFloat().Float64()
+	return math.IsInf(f, 0)
+}
+
+// isLiteral reports whether expr is a literal number, bool or null. A
+// literal never holds a huge number (checkNumbers refused the file if it
+// did), so the check and its copy of the number are skipped for it.
+func isLiteral(expr hcl.Expression) bool {
+	_, ok := expr.(*hclsyntax.LiteralValueExpr)
+	return ok
 }

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
-	"github.com/hashicorp/hcl/v2/hclparse"
 	"github.com/zclconf/go-cty/cty/function"
 
 	"github.com/netplan-dev/netplan/model"
@@ -97,11 +96,11 @@ func readSources(path string) ([]source, error) {
 // loader carries the state of one load: parsed files, the values evaluated
 // so far and every diagnostic found.
 type loader struct {
-	opts   Options
-	parser *hclparse.Parser
-	cfg    *Config
-	diags  hcl.Diagnostics
-	funcs  map[string]function.Function
+	opts  Options
+	files map[string]*hcl.File // every file parsed, by name, as hclparse.Parser keeps them
+	cfg   *Config
+	diags hcl.Diagnostics
+	funcs map[string]function.Function
 
 	vars      *variables
 	locals    *locals
@@ -132,25 +131,25 @@ type roots struct {
 
 func load(srcs []source, opts Options) (*Config, hcl.Diagnostics) {
 	l := &loader{
-		opts:   opts,
-		parser: hclparse.NewParser(),
-		cfg:    &Config{Ranges: map[string]hcl.Range{}},
-		funcs:  functions(),
-
-		ctrByName: map[string]*container{},
+		opts:  opts,
+		files: map[string]*hcl.File{},
+		cfg:   &Config{},
+		funcs: functions(),
 	}
 	var r roots
+	ranges := 1 // "stack"
 	for _, s := range srcs {
 		if !l.checkNumbers(s.data, s.name) {
 			continue
 		}
-		f, diags := l.parser.ParseHCL(s.data, s.name)
+		f, diags := l.parseHCL(s.data, s.name)
 		l.diags = append(l.diags, diags...)
 		if f == nil || diags.HasErrors() {
 			continue
 		}
-		content, diags := f.Body.Content(rootSchema)
+		content, diags := bodyContent(f.Body, rootSchema)
 		l.diags = append(l.diags, diags...)
+		ranges += countItems(f.Body)
 		r.stacks = appendAttr(r.stacks, content.Attributes["stack"])
 		for _, b := range content.Blocks {
 			switch b.Type {
@@ -165,6 +164,10 @@ func load(srcs []source, opts Options) (*Config, hcl.Diagnostics) {
 			}
 		}
 	}
+	// Sized once: growing a map of thousands of ranges rehashes it a dozen times.
+	l.cfg.Ranges = make(map[string]hcl.Range, ranges)
+	l.ctrByName = make(map[string]*container, len(r.containers))
+	l.ctrs = make([]*container, 0, len(r.containers))
 	l.vars = l.loadVariables(r.variables)
 	l.locals = l.loadLocals(r.locals)
 	stack := l.loadStack(r.stacks)
@@ -174,7 +177,7 @@ func load(srcs []source, opts Options) (*Config, hcl.Diagnostics) {
 			l.ctrs = append(l.ctrs, c)
 		}
 	}
-	l.cfg.Files = l.parser.Files()
+	l.cfg.Files = l.files
 	l.validate()
 	if l.diags.HasErrors() {
 		return l.cfg, l.diags
@@ -221,6 +224,9 @@ func (l *loader) loadStack(attrs []*hcl.Attribute) string {
 // desired assembles the model from what decoded cleanly, sorted by name.
 func (l *loader) desired(stack string) *model.Desired {
 	d := &model.Desired{Stack: stack}
+	if len(l.ctrs) > 0 { // a stack without containers keeps a nil list
+		d.Containers = make([]model.Container, 0, len(l.ctrs))
+	}
 	for _, n := range l.nets.active() {
 		d.Networks = append(d.Networks, n.Network)
 	}

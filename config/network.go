@@ -98,7 +98,7 @@ func (l *loader) loadNetworks(blocks []*hcl.Block) *networks {
 func (l *loader) decodeNetwork(n *network, b *hcl.Block) {
 	addr := model.NetworkAddress(n.Name)
 	l.cfg.Ranges[addr] = b.DefRange
-	content, diags := b.Body.Content(networkSchema)
+	content, diags := bodyContent(b.Body, networkSchema)
 	l.diags = append(l.diags, diags...)
 	attrs := content.Attributes
 	for name, a := range attrs {

@@ -29,9 +29,9 @@ type publishDecl struct {
 type portRange struct{ first, count int }
 
 func (l *loader) loadPublish(c *container, i int, b *hcl.Block, ctx *hcl.EvalContext) *publishDecl {
-	addr := fmt.Sprintf("%s.publish[%d]", model.ContainerAddress(c.Name), i)
+	addr := model.ContainerAddress(c.Name) + ".publish[" + strconv.Itoa(i) + "]"
 	l.cfg.Ranges[addr] = b.DefRange
-	content, diags := b.Body.Content(publishSchema)
+	content, diags := bodyContent(b.Body, publishSchema)
 	l.diags = append(l.diags, diags...)
 	attrs := content.Attributes
 	for name, a := range attrs {

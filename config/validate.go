@@ -50,7 +50,7 @@ func (l *loader) checkNetworkClashes() {
 }
 
 func (l *loader) checkNetnsClashes() {
-	owner := map[string]string{}
+	owner := make(map[string]string, len(l.ctrs))
 	for _, c := range l.ctrs {
 		if c.Mode == model.ModeHost || !c.netnsOK {
 			continue
@@ -71,11 +71,12 @@ func (l *loader) checkAddressClashes() {
 	seen := map[key]string{}
 	for _, c := range l.ctrs {
 		for _, a := range c.Attachments {
-			at := model.ContainerAddress(c.Name) + ".network." + a.Network
+			// Built only for a diagnostic: most attachments have no clash.
+			at := func() string { return model.ContainerAddress(c.Name) + ".network." + a.Network }
 			if a.Static {
 				k := key{a.Network, a.Address.String()}
 				if prev, ok := seen[k]; ok {
-					l.errorf(l.subject(at+".ipv4_address", at), "Duplicate IPv4 address",
+					l.errorf(l.subject(at()+".ipv4_address", at()), "Duplicate IPv4 address",
 						"%s on network %q is already given to container %q; remove ipv4_address to allocate a free one, or choose another.", a.Address, a.Network, prev)
 				} else {
 					seen[k] = c.Name
@@ -84,7 +85,7 @@ func (l *loader) checkAddressClashes() {
 			if a.MAC != "" {
 				k := key{a.Network, "mac " + a.MAC}
 				if prev, ok := seen[k]; ok {
-					l.errorf(l.subject(at+".mac_address", at), "Duplicate MAC address",
+					l.errorf(l.subject(at()+".mac_address", at()), "Duplicate MAC address",
 						"%s on network %q is already given to container %q; remove mac_address to derive one from the address, or choose another.", a.MAC, a.Network, prev)
 				} else {
 					seen[k] = c.Name
@@ -108,7 +109,7 @@ func (l *loader) checkPortClashes() {
 	var claims []claim
 	// Claims by each host port they cover, so a stack of a thousand ports
 	// checks each against the few that share its port, not against all.
-	at := map[slot][]int{}
+	at := make(map[slot][]int, len(l.ctrs))
 	for _, c := range l.ctrs {
 		for _, p := range c.ports {
 			cur := p.port

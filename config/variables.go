@@ -96,7 +96,7 @@ func (l *loader) declareVariable(vs *variables, b *hcl.Block) {
 	vs.order = append(vs.order, name)
 	l.cfg.Ranges["variable."+name] = b.DefRange
 
-	content, diags := b.Body.Content(variableSchema)
+	content, diags := bodyContent(b.Body, variableSchema)
 	l.diags = append(l.diags, diags...)
 	if a := content.Attributes["type"]; a != nil {
 		ty, diags := typeexpr.TypeConstraint(a.Expr)
@@ -238,9 +238,9 @@ func (l *loader) varFile(vs *variables, path string) {
 	var f *hcl.File
 	var diags hcl.Diagnostics
 	if strings.HasSuffix(path, ".json") {
-		f, diags = l.parser.ParseJSON(src, path)
+		f, diags = l.parseJSON(src, path)
 	} else {
-		f, diags = l.parser.ParseHCL(src, path)
+		f, diags = l.parseHCL(src, path)
 	}
 	l.diags = append(l.diags, diags...)
 	if f == nil || diags.HasErrors() {
