@@ -19,6 +19,14 @@ run_ms() { local t0 t1; t0=$(now); "$@" > /dev/null || { echo "bench: failed: $*
 peak_mb() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -n1 | awk '{printf "%.0f", $1/1024}'; }
 ratio() { echo "scale=1; $1 / $2" | bc; }
 pct() { echo "scale=2; 100 * $1 / $2" | bc; }
+# settle waits for the kernel to finish tearing down deleted namespaces
+# (it does so asynchronously, for about a second per 1000), so one
+# measurement does not pay for the previous one's cleanup.
+settle() {
+  for _ in $(seq 100); do [ "$(ip -o link | wc -l)" -le 1 ] && break; sleep 0.1; done
+  sleep 1
+}
+median3() { printf '%s\n' "$@" | sort -n | sed -n 2p; }
 
 rows=()
 for n in $sizes; do
@@ -32,16 +40,36 @@ for n in $sizes; do
 
   base_up=$(run_ms "$here/scripts/baseline.sh" up "$n")
   base_down=$(run_ms "$here/scripts/baseline.sh" down "$n")
+  settle
 
   apply=$(run_ms "$netplan" apply -c "$cfg" -auto-approve)
-  noop=$(run_ms "$netplan" plan -c "$cfg" -detailed-exitcode)
-  "$here/scripts/gen-bench-config.sh" "$((n + 1))" > "$cfg/netplan.hcl"
-  add1=$(run_ms "$netplan" apply -c "$cfg" -auto-approve)
-  "$here/scripts/gen-bench-config.sh" "$((n + 1))" 19999 > "$cfg/netplan.hcl"
-  port1=$(run_ms "$netplan" apply -c "$cfg" -auto-approve)
+  sleep 1
+  # The small operations are the median of three runs, each from the same
+  # starting point (the untimed apply puts it back).
+  noop=$(median3 "$(run_ms "$netplan" plan -c "$cfg" -detailed-exitcode)" \
+    "$(run_ms "$netplan" plan -c "$cfg" -detailed-exitcode)" "$(run_ms "$netplan" plan -c "$cfg" -detailed-exitcode)")
+  runs=()
+  for _ in 1 2 3; do
+    "$here/scripts/gen-bench-config.sh" "$((n + 1))" > "$cfg/netplan.hcl"
+    runs+=("$(run_ms "$netplan" apply -c "$cfg" -auto-approve)")
+    "$here/scripts/gen-bench-config.sh" "$n" > "$cfg/netplan.hcl"
+    run_ms "$netplan" apply -c "$cfg" -auto-approve > /dev/null
+    sleep 1 # the kernel tears a removed namespace down in the background
+  done
+  add1=$(median3 "${runs[@]}")
+  runs=()
+  for _ in 1 2 3; do
+    "$here/scripts/gen-bench-config.sh" "$n" 19999 > "$cfg/netplan.hcl"
+    runs+=("$(run_ms "$netplan" apply -c "$cfg" -auto-approve)")
+    "$here/scripts/gen-bench-config.sh" "$n" > "$cfg/netplan.hcl"
+    run_ms "$netplan" apply -c "$cfg" -auto-approve > /dev/null
+    sleep 1 # the kernel tears a removed namespace down in the background
+  done
+  port1=$(median3 "${runs[@]}")
   mem=$(peak_mb "$netplan" plan -c "$cfg")
+  sleep 1
   destroy=$(run_ms "$netplan" destroy -c "$cfg" -auto-approve)
-  "$here/scripts/gen-bench-config.sh" "$n" > "$cfg/netplan.hcl"
+  settle
   mem_apply=$( (peak_mb "$netplan" apply -c "$cfg" -auto-approve) )
   "$netplan" destroy -c "$cfg" -auto-approve > /dev/null
   echo "$n $base_up $base_down $apply $noop $add1 $port1 $destroy $mem_apply"
