@@ -94,6 +94,9 @@ func (k *Kernel) observeHost(q drivers.Query, obs *drivers.Observation) (map[str
 		return nil, fmt.Errorf("observe host: %w", err)
 	}
 	trace.Part("host links", t0)
+	k.mu.Lock()
+	k.seen = links
+	k.mu.Unlock()
 	t0 = time.Now()
 	addrs, err := rawAddrs(handleDumper{k.raw})
 	if err != nil {

@@ -42,9 +42,8 @@ func (k *Kernel) Preflight(ctx context.Context, steps []model.Step) error {
 		vethOwners       = map[string]string{}                      // host end -> its label
 		vethNetns        = map[string]string{}                      // host end -> its namespace
 	)
-	stack := ""
 	k.mu.Lock()
-	stack = k.stack
+	stack, seen := k.stack, k.seen
 	k.mu.Unlock()
 	for _, s := range steps {
 		switch s.Kind {
@@ -85,11 +84,23 @@ func (k *Kernel) Preflight(ctx context.Context, steps []model.Step) error {
 		}
 	}
 	if len(creates) > 0 {
-		links, err := dump("list links", k.host.LinkList)
-		if err != nil {
-			return fmt.Errorf("preflight: %w", err)
+		links := seen
+		if links == nil {
+			var err error
+			if links, err = rawLinks(handleDumper{k.raw}); err != nil {
+				return fmt.Errorf("preflight: %w", err)
+			}
 		}
-		errs = append(errs, k.checkHostEnds(links, vethOwners, vethNetns)...)
+		// Only names the plan wants and someone else labelled are read in full.
+		var taken []netlink.Link
+		for _, l := range links {
+			if label, ok := vethOwners[l.Name]; ok && l.Alias != label {
+				if full, err := k.host.LinkByName(l.Name); err == nil {
+					taken = append(taken, full)
+				}
+			}
+		}
+		errs = append(errs, k.checkHostEnds(taken, vethOwners, vethNetns)...)
 		errs = append(errs, checkBridgePorts(links, creates, deletes)...)
 	}
 	return errors.Join(errs...)
@@ -202,10 +213,10 @@ func (k *Kernel) checkHostEnds(links []netlink.Link, want, netnsOf map[string]st
 
 // checkBridgePorts counts each bridge's ports after the plan: those it has,
 // less the host ends deleted, plus the new ones.
-func checkBridgePorts(links []netlink.Link, creates map[string][]string, deletes map[string]bool) []error {
+func checkBridgePorts(links []rawLink, creates map[string][]string, deletes map[string]bool) []error {
 	index := map[string]int{}
 	for _, l := range links {
-		index[l.Attrs().Name] = l.Attrs().Index
+		index[l.Name] = l.Index
 	}
 	ports := map[string]map[string]bool{}
 	for bridge := range creates {
@@ -215,8 +226,8 @@ func checkBridgePorts(links []netlink.Link, creates map[string][]string, deletes
 			continue // created by this plan: no ports yet
 		}
 		for _, l := range links {
-			if a := l.Attrs(); a.MasterIndex == idx && !deletes[a.Name] {
-				ports[bridge][a.Name] = true
+			if l.Master == idx && !deletes[l.Name] {
+				ports[bridge][l.Name] = true
 			}
 		}
 	}
