@@ -65,13 +65,14 @@ func observeTouched(ctx context.Context, k drivers.Kernel, q drivers.Query, befo
 		return nil, err
 	}
 	now := obs.State
+	readBridges, readNetns := setOf(parts.Bridges), setOf(parts.Netns)
 	for name, b := range before.Bridges {
-		if !slices.Contains(parts.Bridges, name) {
+		if !readBridges[name] {
 			now.Bridges[name] = b
 		}
 	}
 	for name, n := range before.Netns {
-		if !slices.Contains(parts.Netns, name) {
+		if !readNetns[name] {
 			now.Netns[name] = n
 		}
 	}
@@ -125,4 +126,12 @@ func partsOf(steps []model.Step, before, target *model.State) drivers.Parts {
 
 func sortedSet(m map[string]bool) []string {
 	return slices.Sorted(maps.Keys(m))
+}
+
+func setOf(names []string) map[string]bool {
+	m := make(map[string]bool, len(names))
+	for _, n := range names {
+		m[n] = true
+	}
+	return m
 }

@@ -27,6 +27,19 @@ settle() {
   sleep 1
 }
 median3() { printf '%s\n' "$@" | sort -n | sed -n 2p; }
+# timed_change ARGS: the median of three applies of gen-bench-config.sh ARGS
+# on top of the N-container stack, each put back (untimed) and settled after.
+timed_change() {
+  local runs=()
+  for _ in 1 2 3; do
+    "$here/scripts/gen-bench-config.sh" "$@" > "$cfg/netplan.hcl"
+    runs+=("$(run_ms "$netplan" apply -c "$cfg" -auto-approve)")
+    "$here/scripts/gen-bench-config.sh" "$n" > "$cfg/netplan.hcl"
+    run_ms "$netplan" apply -c "$cfg" -auto-approve > /dev/null
+    sleep 1 # the kernel tears a removed namespace down in the background
+  done
+  median3 "${runs[@]}"
+}
 
 rows=()
 for n in $sizes; do
@@ -48,26 +61,8 @@ for n in $sizes; do
   # starting point (the untimed apply puts it back).
   noop=$(median3 "$(run_ms "$netplan" plan -c "$cfg" -detailed-exitcode)" \
     "$(run_ms "$netplan" plan -c "$cfg" -detailed-exitcode)" "$(run_ms "$netplan" plan -c "$cfg" -detailed-exitcode)")
-  runs=()
-  for _ in 1 2 3; do
-    "$here/scripts/gen-bench-config.sh" "$((n + 1))" > "$cfg/netplan.hcl"
-    runs+=("$(run_ms "$netplan" apply -c "$cfg" -auto-approve)")
-    "$here/scripts/gen-bench-config.sh" "$n" > "$cfg/netplan.hcl"
-    run_ms "$netplan" apply -c "$cfg" -auto-approve > /dev/null
-    sleep 1 # the kernel tears a removed namespace down in the background
-  done
-  add1=$(median3 "${runs[@]}")
-  runs=()
-  for _ in 1 2 3; do
-    "$here/scripts/gen-bench-config.sh" "$n" 19999 > "$cfg/netplan.hcl"
-    runs+=("$(run_ms "$netplan" apply -c "$cfg" -auto-approve)")
-    "$here/scripts/gen-bench-config.sh" "$n" > "$cfg/netplan.hcl"
-    run_ms "$netplan" apply -c "$cfg" -auto-approve > /dev/null
-    sleep 1 # the kernel tears a removed namespace down in the background
-  done
-  port1=$(median3 "${runs[@]}")
-  mem=$(peak_mb "$netplan" plan -c "$cfg")
-  sleep 1
+  add1=$(timed_change "$((n + 1))")
+  port1=$(timed_change "$n" 19999)
   destroy=$(run_ms "$netplan" destroy -c "$cfg" -auto-approve)
   settle
   mem_apply=$( (peak_mb "$netplan" apply -c "$cfg" -auto-approve) )

@@ -46,7 +46,7 @@ func (k *Kernel) Observe(ctx context.Context, q drivers.Query) (*drivers.Observa
 		wg               sync.WaitGroup
 		ends             map[string]hostEnd
 		hostErr, restErr error
-		foreign          bool
+		table            *drivers.Foreign
 	)
 	wg.Go(func() {
 		defer trace.Part("observe host", time.Now())
@@ -54,17 +54,7 @@ func (k *Kernel) Observe(ctx context.Context, q drivers.Query) (*drivers.Observa
 	})
 	wg.Go(func() {
 		defer trace.Part("observe sysctls+firewall", time.Now())
-		var err error
-		if st.Sysctls, err = readSysctls(q.Sysctls); err != nil {
-			restErr = fmt.Errorf("observe: %w", err)
-			return
-		}
-		fw, fgn, err := observeFirewallFn(q.Stack)
-		if err != nil {
-			restErr = fmt.Errorf("observe firewall: %w", err)
-			return
-		}
-		st.Firewall, foreign = fw, fgn
+		table, restErr = readSysctlsAndFirewall(q, st, true)
 	})
 	t0 := time.Now()
 	views, nsErr := k.readNamespaces(ctx, q.Stack, nil)
@@ -74,8 +64,8 @@ func (k *Kernel) Observe(ctx context.Context, q drivers.Query) (*drivers.Observa
 		return nil, err
 	}
 	k.joinNamespaces(q, obs, views, ends)
-	if foreign {
-		obs.Foreign = append(obs.Foreign, drivers.Foreign{Kind: "table", Name: model.TableName(q.Stack), Detail: "not labelled with stack " + q.Stack})
+	if table != nil {
+		obs.Foreign = append(obs.Foreign, *table)
 	}
 	slices.SortFunc(obs.Foreign, func(a, b drivers.Foreign) int {
 		return cmp.Or(cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Name, b.Name))
@@ -83,10 +73,32 @@ func (k *Kernel) Observe(ctx context.Context, q drivers.Query) (*drivers.Observa
 	return obs, nil
 }
 
+// readSysctlsAndFirewall fills st's sysctls and, when firewall is set, its
+// table; it returns the table as a foreign object when one with the stack's
+// name is not the stack's.
+func readSysctlsAndFirewall(q drivers.Query, st *model.State, firewall bool) (*drivers.Foreign, error) {
+	var err error
+	if st.Sysctls, err = readSysctls(q.Sysctls); err != nil {
+		return nil, fmt.Errorf("observe: %w", err)
+	}
+	if !firewall {
+		return nil, nil
+	}
+	fw, foreign, err := observeFirewallFn(q.Stack)
+	if err != nil {
+		return nil, fmt.Errorf("observe firewall: %w", err)
+	}
+	st.Firewall = fw
+	if foreign {
+		return &drivers.Foreign{Kind: "table", Name: model.TableName(q.Stack), Detail: "not labelled with stack " + q.Stack}, nil
+	}
+	return nil, nil
+}
+
 // observeHost reads the host namespace with one dump per kind: links (with
 // their bridge port flags), addresses and (when subnets are asked about)
-// routes. It fills
-// the stack's bridges and returns its veth host ends by label owner.
+// routes. It fills the stack's bridges and returns its veth host ends by
+// label owner.
 func (k *Kernel) observeHost(q drivers.Query, obs *drivers.Observation) (map[string]hostEnd, error) {
 	t0 := time.Now()
 	links, err := rawLinks(handleDumper{k.raw})

@@ -86,18 +86,12 @@ func (k *Kernel) ObserveParts(ctx context.Context, q drivers.Query, parts driver
 		return nil, err
 	}
 	k.joinNamespaces(q, obs, views, ends)
-	if st.Sysctls, err = readSysctls(q.Sysctls); err != nil {
-		return nil, fmt.Errorf("observe: %w", err)
+	table, err := readSysctlsAndFirewall(q, st, parts.Firewall)
+	if err != nil {
+		return nil, err
 	}
-	if parts.Firewall {
-		fw, foreign, err := observeFirewallFn(q.Stack)
-		if err != nil {
-			return nil, fmt.Errorf("observe firewall: %w", err)
-		}
-		st.Firewall = fw
-		if foreign {
-			obs.Foreign = append(obs.Foreign, drivers.Foreign{Kind: "table", Name: model.TableName(q.Stack), Detail: "not labelled with stack " + q.Stack})
-		}
+	if table != nil {
+		obs.Foreign = append(obs.Foreign, *table)
 	}
 	return obs, nil
 }
