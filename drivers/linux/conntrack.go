@@ -15,8 +15,11 @@ import (
 // flushConntrack deletes conntrack entries DNATed to the given old targets,
 // so a flow (UDP above all, which never ends on its own while packets keep
 // coming) follows a published port that moved instead of sticking to the old
-// container.
-func flushConntrack(ports []model.PublishedPort) error {
+// container. h is a NETLINK_NETFILTER handle kept open for the whole command:
+// closing such a socket makes the kernel finish the last nftables
+// transaction's cleanup first (see newNftConn), an RCU grace period that
+// would otherwise be paid here rather than behind verification.
+func flushConntrack(h *netlink.Handle, ports []model.PublishedPort) error {
 	if len(ports) == 0 {
 		return nil
 	}
@@ -25,7 +28,7 @@ func flushConntrack(ports []model.PublishedPort) error {
 	if n, err := conntrackCount(); err == nil && n == 0 {
 		return nil
 	}
-	if _, err := netlink.ConntrackDeleteFilters(netlink.ConntrackTable, unix.AF_INET, dnatTargets(ports)); err != nil {
+	if _, err := h.ConntrackDeleteFilters(netlink.ConntrackTable, unix.AF_INET, dnatTargets(ports)); err != nil {
 		return fmt.Errorf("delete conntrack entries of %d old published ports: %w", len(ports), err)
 	}
 	return nil

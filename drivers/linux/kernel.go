@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sync"
 
+	"github.com/google/nftables"
 	"github.com/vishvananda/netlink"
 	"github.com/vishvananda/netlink/nl"
 	"github.com/vishvananda/netns"
@@ -30,6 +31,8 @@ type Kernel struct {
 	// plan was made from, which Preflight checks the plan against without
 	// a second dump of every link (40 ms at 1000 containers).
 	seen []rawLink
+	nft  *nftables.Conn  // lasting, in the host namespace (see newNftConn)
+	ct   *netlink.Handle // NETLINK_NETFILTER, for conntrack (see flushConntrack)
 }
 
 var _ drivers.Kernel = (*Kernel)(nil)
@@ -49,7 +52,20 @@ func New() (*Kernel, error) {
 		h.Close()
 		return nil, fmt.Errorf("open netlink socket: %w", err)
 	}
-	return &Kernel{host: h, raw: &nl.SocketHandle{Socket: s}, nss: newNsCache()}, nil
+	c, err := newNftConn()
+	if err != nil {
+		h.Close()
+		s.Close()
+		return nil, err
+	}
+	ct, err := netlink.NewHandle(unix.NETLINK_NETFILTER)
+	if err != nil {
+		h.Close()
+		s.Close()
+		dropLasting(c)
+		return nil, fmt.Errorf("open conntrack socket: %w", err)
+	}
+	return &Kernel{host: h, raw: &nl.SocketHandle{Socket: s}, nss: newNsCache(), nft: c, ct: ct}, nil
 }
 
 // SetStack names the stack whose labels Do writes. Observe sets it too, so
@@ -81,6 +97,14 @@ func (k *Kernel) Close() error {
 		k.raw.Close()
 		k.raw = nil
 	}
+	if k.nft != nil {
+		dropLasting(k.nft)
+		k.nft = nil
+	}
+	if k.ct != nil {
+		k.ct.Close()
+		k.ct = nil
+	}
 	return nil
 }
 
@@ -110,14 +134,14 @@ func (k *Kernel) Do(ctx context.Context, step model.Step) error {
 		if step.Firewall == nil {
 			return missing(step, "firewall")
 		}
-		return syncFirewall(step.Firewall, step.Prior)
+		return k.firewallDone(syncFirewall(k.nft, step.Firewall, step.Prior))
 	case model.StepDeleteFirewall:
 		if step.Firewall == nil {
 			return missing(step, "firewall")
 		}
-		return deleteFirewall(step.Firewall.Table)
+		return k.firewallDone(deleteFirewall(k.nft, step.Firewall.Table))
 	case model.StepFlushConntrack:
-		return flushConntrack(step.Ports)
+		return flushConntrack(k.ct, step.Ports)
 	}
 	if step.Netns == nil {
 		return missing(step, "netns")

@@ -9,6 +9,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/nftables"
+	"github.com/vishvananda/netlink"
+	"golang.org/x/sys/unix"
+
 	"github.com/netplan-dev/netplan/drivers"
 	"github.com/netplan-dev/netplan/internal/sandbox"
 	"github.com/netplan-dev/netplan/model"
@@ -32,7 +36,7 @@ func newKernel(t *testing.T, stack string) *Kernel {
 	}
 	k.SetStack(stack)
 	saved := observeFirewallFn
-	observeFirewallFn = func(string) (*model.Firewall, bool, error) { return nil, false, nil }
+	observeFirewallFn = func(*nftables.Conn, string) (*model.Firewall, bool, error) { return nil, false, nil }
 	t.Cleanup(func() {
 		observeFirewallFn = saved
 		_ = k.Close()
@@ -137,4 +141,28 @@ func cleanupNetns(t *testing.T, names ...string) {
 			_ = exec.Command("ip", "netns", "del", n).Run()
 		}
 	})
+}
+
+// testNft opens a lasting nftables connection in the test's namespace,
+// closed when the test ends.
+func testNft(t *testing.T) *nftables.Conn {
+	t.Helper()
+	c, err := newNftConn()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { dropLasting(c) })
+	return c
+}
+
+// testConntrack opens a conntrack handle in the test's namespace, closed
+// when the test ends.
+func testConntrack(t *testing.T) *netlink.Handle {
+	t.Helper()
+	h, err := netlink.NewHandle(unix.NETLINK_NETFILTER)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(h.Close)
+	return h
 }

@@ -23,25 +23,21 @@ const nftElementsPerCall = 500
 // syncFirewall makes the stack's table fw in one atomic transaction: only
 // the elements that differ from prior when the table is laid out as fw is
 // (see updateElements), else by replacing the table whole.
-func syncFirewall(fw, prior *model.Firewall) error {
+func syncFirewall(c *nftables.Conn, fw, prior *model.Firewall) error {
 	t0 := time.Now()
-	if updated, err := updateElements(fw, prior); updated || err != nil {
+	if updated, err := updateElements(c, fw, prior); updated || err != nil {
 		trace.Part("firewall elements updated", t0)
 		return err
 	}
 	defer trace.Part("firewall table replaced", time.Now())
-	if err := replaceTable(fw); err != nil {
+	if err := replaceTable(c, fw); err != nil {
 		return fmt.Errorf("replace nftables table %s: %w", fw.Table, err)
 	}
 	return nil
 }
 
-func replaceTable(fw *model.Firewall) error {
+func replaceTable(c *nftables.Conn, fw *model.Firewall) error {
 	label, err := tableLabel(fw.Table)
-	if err != nil {
-		return err
-	}
-	c, err := newNftConn()
 	if err != nil {
 		return err
 	}
@@ -231,19 +227,15 @@ func tableLabel(table string) (string, error) {
 
 // deleteFirewall deletes the stack's table if it exists. It refuses a table
 // with the stack's name that the stack does not own.
-func deleteFirewall(table string) error {
-	if err := deleteTable(table); err != nil {
+func deleteFirewall(c *nftables.Conn, table string) error {
+	if err := deleteTable(c, table); err != nil {
 		return fmt.Errorf("delete nftables table %s: %w", table, err)
 	}
 	return nil
 }
 
-func deleteTable(table string) error {
+func deleteTable(c *nftables.Conn, table string) error {
 	label, err := tableLabel(table)
-	if err != nil {
-		return err
-	}
-	c, err := newNftConn()
 	if err != nil {
 		return err
 	}

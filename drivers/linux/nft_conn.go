@@ -18,8 +18,17 @@ const firewallOwner = "firewall"
 
 // newNftConn opens an nftables connection in the calling thread's namespace
 // with send and receive buffers large enough for a whole table in one batch.
+//
+// It is lasting: one socket for every request. A transient connection opens
+// a socket per request, and closing a socket makes the kernel finish the
+// cleanup of the last transaction first (nft_rcv_nl_event), which waits for
+// an RCU grace period: 8-35 ms after any delete, paid inside the step. With
+// one socket that wait happens once, on Close, by which time verification
+// has usually let the grace period pass. After an error, call
+// dropLasting: the connection then falls back to a socket per request, so
+// no reply left unread can be taken for the answer to the next one.
 func newNftConn() (*nftables.Conn, error) {
-	c, err := nftables.New(nftables.WithSockOptions(func(nc *netlink.Conn) error {
+	c, err := nftables.New(nftables.AsLasting(), nftables.WithSockOptions(func(nc *netlink.Conn) error {
 		raw, err := nc.SyscallConn()
 		if err != nil {
 			return err
@@ -41,6 +50,21 @@ func newNftConn() (*nftables.Conn, error) {
 		return nil, fmt.Errorf("open nftables connection: %w", err)
 	}
 	return c, nil
+}
+
+// dropLasting closes c's lasting socket after a failed request; c keeps
+// working with a socket per request.
+func dropLasting(c *nftables.Conn) {
+	_ = c.CloseLasting()
+}
+
+// firewallDone passes a firewall step's error through, dropping the lasting
+// socket when there is one.
+func (k *Kernel) firewallDone(err error) error {
+	if err != nil {
+		dropLasting(k.nft)
+	}
+	return err
 }
 
 // findTable returns the ip-family table with that name, or nil.

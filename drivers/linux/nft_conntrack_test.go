@@ -13,7 +13,7 @@ import (
 func TestFlushConntrackMovesUDPFlow(t *testing.T) {
 	trafficHost(t, "1")
 	d := trafficDesired()
-	if err := syncFirewall(firewall.Build(d), nil); err != nil {
+	if err := syncFirewall(testNft(t), firewall.Build(d), nil); err != nil {
 		t.Fatal(err)
 	}
 	ask := func() string {
@@ -31,7 +31,7 @@ func TestFlushConntrackMovesUDPFlow(t *testing.T) {
 	// Move udp 5353 from fwt-c2 to fwt-c3.
 	d.Containers[0].Publish = d.Containers[0].Publish[:2]
 	d.Containers[1].Publish = []model.Port{{HostPort: 5353, ContainerPort: 53, Count: 1, Protocol: "udp"}}
-	if err := syncFirewall(firewall.Build(d), nil); err != nil {
+	if err := syncFirewall(testNft(t), firewall.Build(d), nil); err != nil {
 		t.Fatal(err)
 	}
 	if got := ask(); got != "c2" {
@@ -46,14 +46,14 @@ func TestFlushConntrackMovesUDPFlow(t *testing.T) {
 	if len(moved) != 1 || moved[0].Addr != netip.MustParseAddr("172.17.0.2") {
 		t.Fatalf("old udp ports: %v", moved)
 	}
-	if err := flushConntrack(moved); err != nil {
+	if err := flushConntrack(testConntrack(t), moved); err != nil {
 		t.Fatal(err)
 	}
 	if got := ask(); got != "c3" {
 		t.Fatalf("after the flush the flow reached %q, want c3", got)
 	}
 	// Flows to other targets survive the flush.
-	if err := flushConntrack(nil); err != nil {
+	if err := flushConntrack(testConntrack(t), nil); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -20,7 +20,7 @@ import (
 // changes, and updated is false too. An element someone added since the
 // observation stays; verification reads the table after the apply and
 // reports it, and the next plan removes it.
-func updateElements(fw, prior *model.Firewall) (updated bool, err error) {
+func updateElements(c *nftables.Conn, fw, prior *model.Firewall) (updated bool, err error) {
 	if prior == nil || prior.Table != fw.Table || !slices.Equal(prior.Rules, fw.Rules) {
 		return false, nil
 	}
@@ -32,10 +32,6 @@ func updateElements(fw, prior *model.Firewall) (updated bool, err error) {
 	}
 	was.Ports, now.Ports = elementsDelta(prior.Ports, fw.Ports)
 
-	c, err := newNftConn()
-	if err != nil {
-		return false, err
-	}
 	t := &nftables.Table{Name: fw.Table, Family: nftables.TableFamilyIPv4}
 	queued := 0
 	for _, line := range fw.Rules {
@@ -75,6 +71,7 @@ func updateElements(fw, prior *model.Firewall) (updated bool, err error) {
 		return false, nil // the difference is not in the elements
 	}
 	if err := c.Flush(); err != nil {
+		dropLasting(c)
 		return false, nil // not the table observed: replace it whole
 	}
 	return true, nil

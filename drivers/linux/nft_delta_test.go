@@ -68,7 +68,7 @@ func TestFirewallElementUpdate(t *testing.T) {
 			handle := tableHandle(t, fw.Table)
 			want := changedFirewall(fw)
 
-			updated, err := updateElements(want, tt.prior(observed))
+			updated, err := updateElements(testNft(t), want, tt.prior(observed))
 			if err != nil || updated != tt.wantUpdated {
 				t.Fatalf("updateElements: updated=%v err=%v, want updated=%v", updated, err, tt.wantUpdated)
 			}
@@ -83,7 +83,7 @@ func TestFirewallElementUpdate(t *testing.T) {
 				t.Fatalf("a refused update changed the table:\n%s\n%s", before, after)
 			}
 			// The sync falls back to replacing the table, which repairs it.
-			if err := syncFirewall(want, tt.prior(observed)); err != nil {
+			if err := syncFirewall(testNft(t), want, tt.prior(observed)); err != nil {
 				t.Fatal(err)
 			}
 			diffFirewall(t, mustObserve(t, "fwdelta"), want)

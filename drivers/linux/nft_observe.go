@@ -10,20 +10,16 @@ import (
 
 // observeFirewall reads the stack's table. fw is nil when the table does not
 // exist; foreign is true when a table with that name exists but is not the stack's.
-func observeFirewall(stack string) (fw *model.Firewall, foreign bool, err error) {
+func observeFirewall(c *nftables.Conn, stack string) (fw *model.Firewall, foreign bool, err error) {
 	name := model.TableName(stack)
-	fw, foreign, err = readTable(name, model.Label(stack, firewallOwner))
+	fw, foreign, err = readTable(c, name, model.Label(stack, firewallOwner))
 	if err != nil {
 		return nil, false, fmt.Errorf("read nftables table %s: %w", name, err)
 	}
 	return fw, foreign, nil
 }
 
-func readTable(name, label string) (*model.Firewall, bool, error) {
-	c, err := newNftConn()
-	if err != nil {
-		return nil, false, err
-	}
+func readTable(c *nftables.Conn, name, label string) (*model.Firewall, bool, error) {
 	t, err := findTable(c, name)
 	if err != nil || t == nil {
 		return nil, false, err

@@ -73,15 +73,16 @@ func testFirewall(stack string, n int) *model.Firewall {
 func mustSync(t *testing.T, fw *model.Firewall) {
 	t.Helper()
 	sandbox.MustBeSandboxed()
-	if err := syncFirewall(fw, nil); err != nil {
+	c := testNft(t)
+	if err := syncFirewall(c, fw, nil); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = deleteFirewall(fw.Table) })
+	t.Cleanup(func() { _ = deleteFirewall(c, fw.Table) })
 }
 
 func mustObserve(t *testing.T, stack string) *model.Firewall {
 	t.Helper()
-	fw, foreign, err := observeFirewall(stack)
+	fw, foreign, err := observeFirewall(testNft(t), stack)
 	if err != nil || foreign {
 		t.Fatalf("observe %s: foreign=%v err=%v", stack, foreign, err)
 	}
@@ -172,11 +173,11 @@ func TestFirewallForeignTableWithOurName(t *testing.T) {
 	nftScript(t, script)
 	t.Cleanup(func() { _ = exec.Command("nft", "delete", "table", "ip", name).Run() })
 	before := nftOut(t, "-j", "list", "table", "ip", name)
-	fw, foreign, err := observeFirewall("fwforeign")
+	fw, foreign, err := observeFirewall(testNft(t), "fwforeign")
 	if err != nil || !foreign || fw != nil {
 		t.Fatalf("fw=%v foreign=%v err=%v", fw, foreign, err)
 	}
-	if err := deleteFirewall(name); err == nil {
+	if err := deleteFirewall(testNft(t), name); err == nil {
 		t.Fatal("deleted a foreign table")
 	}
 	if after := nftOut(t, "-j", "list", "table", "ip", name); after != before {
@@ -200,19 +201,19 @@ func TestFirewallLeavesOtherTablesAlone(t *testing.T) {
 	t.Cleanup(func() { _ = exec.Command("nft", "delete", "table", "inet", "fwtest-other").Run() })
 	before := nftOut(t, "-j", "list", "table", "inet", "fwtest-other")
 	fw := testFirewall("fwother", 4)
-	if err := syncFirewall(fw, nil); err != nil {
+	if err := syncFirewall(testNft(t), fw, nil); err != nil {
 		t.Fatal(err)
 	}
-	if err := syncFirewall(fw, nil); err != nil {
+	if err := syncFirewall(testNft(t), fw, nil); err != nil {
 		t.Fatal(err)
 	}
-	if err := deleteFirewall(fw.Table); err != nil {
+	if err := deleteFirewall(testNft(t), fw.Table); err != nil {
 		t.Fatal(err)
 	}
-	if err := deleteFirewall(fw.Table); err != nil {
+	if err := deleteFirewall(testNft(t), fw.Table); err != nil {
 		t.Fatalf("second delete: %v", err)
 	}
-	if fw, foreign, err := observeFirewall("fwother"); fw != nil || foreign || err != nil {
+	if fw, foreign, err := observeFirewall(testNft(t), "fwother"); fw != nil || foreign || err != nil {
 		t.Fatalf("table still there: %v %v %v", fw, foreign, err)
 	}
 	if after := nftOut(t, "-j", "list", "table", "inet", "fwtest-other"); after != before {
@@ -255,7 +256,7 @@ func TestFirewallScale(t *testing.T) {
 
 	big := testFirewall("fwscale", 10_002)
 	start := time.Now()
-	if err := syncFirewall(big, nil); err != nil {
+	if err := syncFirewall(testNft(t), big, nil); err != nil {
 		t.Fatal(err)
 	}
 	synced := time.Since(start)

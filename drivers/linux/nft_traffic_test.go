@@ -217,7 +217,7 @@ func TestFirewallTrafficPaths(t *testing.T) {
 	for _, brNetfilter := range []string{"1", "0"} {
 		t.Run("bridge-nf-call-iptables="+brNetfilter, func(t *testing.T) {
 			trafficHost(t, brNetfilter)
-			if err := syncFirewall(firewall.Build(trafficDesired()), nil); err != nil {
+			if err := syncFirewall(testNft(t), firewall.Build(trafficDesired()), nil); err != nil {
 				t.Fatal(err)
 			}
 			checkPaths(t, brNetfilter == "1")

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/netplan-dev/netplan/internal/trace"
 	"io/fs"
 	"os"
 	"runtime"
@@ -15,7 +14,10 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/google/nftables"
+
 	"github.com/netplan-dev/netplan/drivers"
+	"github.com/netplan-dev/netplan/internal/trace"
 	"github.com/netplan-dev/netplan/model"
 )
 
@@ -54,7 +56,7 @@ func (k *Kernel) Observe(ctx context.Context, q drivers.Query) (*drivers.Observa
 	})
 	wg.Go(func() {
 		defer trace.Part("observe sysctls+firewall", time.Now())
-		table, restErr = readSysctlsAndFirewall(q, st, true)
+		table, restErr = readSysctlsAndFirewall(k.nft, q, st, true)
 	})
 	t0 := time.Now()
 	views, nsErr := k.readNamespaces(ctx, q.Stack, nil)
@@ -76,7 +78,7 @@ func (k *Kernel) Observe(ctx context.Context, q drivers.Query) (*drivers.Observa
 // readSysctlsAndFirewall fills st's sysctls and, when firewall is set, its
 // table; it returns the table as a foreign object when one with the stack's
 // name is not the stack's.
-func readSysctlsAndFirewall(q drivers.Query, st *model.State, firewall bool) (*drivers.Foreign, error) {
+func readSysctlsAndFirewall(c *nftables.Conn, q drivers.Query, st *model.State, firewall bool) (*drivers.Foreign, error) {
 	var err error
 	if st.Sysctls, err = readSysctls(q.Sysctls); err != nil {
 		return nil, fmt.Errorf("observe: %w", err)
@@ -84,8 +86,9 @@ func readSysctlsAndFirewall(q drivers.Query, st *model.State, firewall bool) (*d
 	if !firewall {
 		return nil, nil
 	}
-	fw, foreign, err := observeFirewallFn(q.Stack)
+	fw, foreign, err := observeFirewallFn(c, q.Stack)
 	if err != nil {
+		dropLasting(c)
 		return nil, fmt.Errorf("observe firewall: %w", err)
 	}
 	st.Firewall = fw

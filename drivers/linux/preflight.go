@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/google/nftables"
 	"github.com/vishvananda/netlink"
 	"github.com/vishvananda/netns"
 	"golang.org/x/sys/unix"
@@ -74,7 +75,7 @@ func (k *Kernel) Preflight(ctx context.Context, steps []model.Step) error {
 		}
 	}
 	if firewallNeeded {
-		if err := checkNftables(); err != nil {
+		if err := checkNftables(k.nft); err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -149,11 +150,7 @@ func checkNetnsDir() error {
 
 // checkNftables reads the list of tables: a no-op that fails the way a
 // change would when nf_tables is missing or the socket is refused.
-func checkNftables() error {
-	c, err := newNftConn()
-	if err != nil {
-		return fmt.Errorf("nf_tables: %w", err)
-	}
+func checkNftables(c *nftables.Conn) error {
 	if _, err := c.ListTables(); err != nil {
 		return fmt.Errorf("nf_tables is not usable (is the nf_tables module loaded?): list tables: %w", err)
 	}
