@@ -85,7 +85,7 @@ func rollback(ctx context.Context, k drivers.Kernel, p *planner.Plan, q drivers.
 	if err != nil {
 		return fmt.Errorf("observe after rollback: %w", err)
 	}
-	if left := planner.Diff(p.Observed, after.State); !left.Empty() {
+	if left := planner.Steps(p.Observed, after.State); len(left) > 0 {
 		return fmt.Errorf("rollback did not restore %s", pending(left))
 	}
 	return nil
@@ -103,7 +103,7 @@ func verify(ctx context.Context, k drivers.Kernel, p *planner.Plan, q drivers.Qu
 	if err != nil {
 		return fmt.Errorf("apply: observe to verify: %w", err)
 	}
-	if left := planner.Diff(p.Target, now); !left.Empty() {
+	if left := planner.Steps(p.Target, now); len(left) > 0 {
 		return fmt.Errorf("apply: every step succeeded but %w: %s", ErrNotConverged, pending(left))
 	}
 	return nil

@@ -185,9 +185,9 @@ func touched(steps []model.Step, done []bool) string {
 }
 
 // pending names the resources a plan would still change, with its steps.
-func pending(p *planner.Plan) string {
+func pending(steps []model.Step) string {
 	kinds := map[string][]string{}
-	for _, s := range p.Steps {
+	for _, s := range steps {
 		if !slices.Contains(kinds[s.Owner], string(s.Kind)) {
 			kinds[s.Owner] = append(kinds[s.Owner], string(s.Kind))
 		}

@@ -2,6 +2,7 @@ package planner
 
 import (
 	"net/netip"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -14,6 +15,14 @@ import (
 // 172.20.0.0/24); web on front+back publishing 8080 and 9000-9002; db on
 // back; jail with --network none; tools with --network host.
 // Allocated: web eth0 172.18.0.2, web eth1 172.20.0.3, db eth0 172.20.0.2.
+
+// nonNil is steps, nil when empty, as Steps returns them.
+func nonNil(steps []model.Step) []model.Step {
+	if len(steps) == 0 {
+		return nil
+	}
+	return steps
+}
 
 func TestDiff(t *testing.T) {
 	const s = "t"
@@ -311,6 +320,9 @@ func TestDiff(t *testing.T) {
 			p, err := Make(d, o)
 			if err != nil {
 				t.Fatal(err)
+			}
+			if steps := Steps(p.Target, o); !reflect.DeepEqual(steps, nonNil(p.Steps)) {
+				t.Errorf("Steps differs from Diff's steps:\n  got  %v\n  want %v", steps, p.Steps)
 			}
 			if got := stepLines(p); !slices.Equal(got, tt.steps) {
 				t.Errorf("steps:\n  got  %s\n  want %s", strings.Join(got, "\n       "), strings.Join(tt.steps, "\n       "))

@@ -140,6 +140,22 @@ func TestDiffDoesNotAlias(t *testing.T) {
 	}
 }
 
+// TestStepsReadsOnly: Steps works on the caller's States, uncopied, so it
+// must leave them as they were.
+func TestStepsReadsOnly(t *testing.T) {
+	target := applied(t, plannertest.Demo("t"))
+	observed := applied(t, plannertest.Demo("t"))
+	delete(observed.Netns, "web")
+	observed.Firewall.Ports = observed.Firewall.Ports[1:]
+	tBefore, oBefore := Fingerprint(target), Fingerprint(observed)
+	if len(Steps(target, observed)) == 0 {
+		t.Fatal("no steps for a missing container")
+	}
+	if Fingerprint(target) != tBefore || Fingerprint(observed) != oBefore {
+		t.Error("Steps changed a State it was given")
+	}
+}
+
 func TestFingerprint(t *testing.T) {
 	a := applied(t, plannertest.Demo("t"))
 	b := applied(t, plannertest.Demo("t"))
