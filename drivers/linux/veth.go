@@ -30,8 +30,9 @@ var createVethWait = 2 * time.Second
 
 // createVeth makes the pair in one request, with the container end born
 // inside the namespace under its final name and MAC (create-move-rename
-// costs ten times more), then labels the host end, sets its port flags and
-// configures the container end.
+// costs ten times more), then labels the host end and attaches it to its
+// bridge in one request, sets its port flags and configures the container
+// end.
 func (k *Kernel) createVeth(n *model.Netns, stepOwner string, v *model.Veth) error {
 	owner := vethOwner(n, stepOwner, v.Name)
 	fail := func(err error) error { return fmt.Errorf("create veth %s (%s): %w", v.HostName, owner, err) }
@@ -60,8 +61,8 @@ func (k *Kernel) createVeth(n *model.Netns, stepOwner string, v *model.Veth) err
 	if err != nil {
 		return fail(err)
 	}
-	if err := k.setAliasByIndex(index, label); err != nil {
-		return fail(fmt.Errorf("label host end: %w", err))
+	if err := k.attachHostEnd(index, label, spec); err != nil {
+		return fail(fmt.Errorf("label and attach host end: %w", err))
 	}
 	if err := k.setPortFlags(index, portFlags{Hairpin: v.Hairpin, Isolated: v.Isolated}); err != nil {
 		return fail(err)

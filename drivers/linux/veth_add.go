@@ -9,7 +9,8 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// vethSpec is everything a veth pair is born with in one RTM_NEWLINK.
+// vethSpec is a veth pair: what it is born with in one RTM_NEWLINK, and the
+// host end's master and state, which come with its label (see attachHostEnd).
 type vethSpec struct {
 	Host, Peer string
 	MTU        int
@@ -20,22 +21,16 @@ type vethSpec struct {
 }
 
 // addVethPair creates the pair in one request and returns the host end's
-// index. netlink's LinkAdd takes three round trips for the same pair (create,
-// a lookup for the index, enslave), each queueing on the kernel's rtnl lock
-// behind every other worker: here the master and both ends' flags go in the
-// creation request.
+// index. The host end is born down and detached: it joins its bridge in the
+// request that labels it (attachHostEnd).
 func (k *Kernel) addVethPair(s vethSpec) (int, error) {
 	req := nl.NewNetlinkRequest(unix.RTM_NEWLINK, unix.NLM_F_CREATE|unix.NLM_F_EXCL|unix.NLM_F_ACK)
 	req.Sockets = map[int]*nl.SocketHandle{unix.NETLINK_ROUTE: k.raw}
 	msg := nl.NewIfInfomsg(unix.AF_UNSPEC)
-	setUp(msg, s.HostUp)
 	req.AddData(msg)
 	req.AddData(nl.NewRtAttr(unix.IFLA_IFNAME, nl.ZeroTerminated(s.Host)))
 	if s.MTU > 0 {
 		req.AddData(nl.NewRtAttr(unix.IFLA_MTU, nl.Uint32Attr(uint32(s.MTU))))
-	}
-	if s.Master > 0 {
-		req.AddData(nl.NewRtAttr(unix.IFLA_MASTER, nl.Uint32Attr(uint32(s.Master))))
 	}
 	info := nl.NewRtAttr(unix.IFLA_LINKINFO, nil)
 	info.AddRtAttr(nl.IFLA_INFO_KIND, nl.NonZeroTerminated("veth"))
@@ -73,9 +68,14 @@ func setUp(msg *nl.IfInfomsg, up bool) {
 	}
 }
 
-// setAliasByIndex labels a link in one request. An alias given at creation
-// is dropped by the kernel (FIELD-NOTES), so this follows addVethPair.
-func (k *Kernel) setAliasByIndex(index int, alias string) error {
+// attachHostEnd labels a new host end and, in the same request, makes it a
+// port of its bridge and sets its state. An alias given at creation is
+// dropped by the kernel (FIELD-NOTES), so labelling follows addVethPair. One
+// request carries both, and the kernel sets the alias first (do_setlink):
+// a host end netplan made is a bridge port only once labelled, even if
+// netplan is killed right after creating it. Observe relies on that: it
+// reads bridge ports without their labels (see readHostView).
+func (k *Kernel) attachHostEnd(index int, alias string, s vethSpec) error {
 	if index <= 0 {
 		return errors.New("no link index to label")
 	}
@@ -83,8 +83,12 @@ func (k *Kernel) setAliasByIndex(index int, alias string) error {
 	req.Sockets = map[int]*nl.SocketHandle{unix.NETLINK_ROUTE: k.raw}
 	msg := nl.NewIfInfomsg(unix.AF_UNSPEC)
 	msg.Index = int32(index)
+	setUp(msg, s.HostUp)
 	req.AddData(msg)
 	req.AddData(nl.NewRtAttr(unix.IFLA_IFALIAS, []byte(alias)))
+	if s.Master > 0 {
+		req.AddData(nl.NewRtAttr(unix.IFLA_MASTER, nl.Uint32Attr(uint32(s.Master))))
+	}
 	_, err := req.Execute(unix.NETLINK_ROUTE, 0)
 	return err
 }
