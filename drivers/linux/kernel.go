@@ -27,10 +27,10 @@ type Kernel struct {
 	owned ownedNs          // namespaces known to be the stack's, by identity
 	mu    sync.Mutex       // guards stack and seen
 	stack string           // the stack labels are written for; set by Observe or SetStack
-	// seen is the host's links as the last Observe read them: the host the
-	// plan was made from, which Preflight checks the plan against without
-	// a second dump of every link (40 ms at 1000 containers).
-	seen []rawLink
+	// seen is the host's bridges and bridge ports as the last Observe read
+	// them: the host the plan was made from, which Preflight checks the
+	// plan against without dumping them again.
+	seen *hostView
 	nft  *nftables.Conn  // lasting, in the host namespace (see newNftConn)
 	ct   *netlink.Handle // NETLINK_NETFILTER, for conntrack (see flushConntrack)
 }

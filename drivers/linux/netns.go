@@ -195,7 +195,10 @@ type nsView struct {
 	state  *model.Netns // nil unless labelled with the stack
 	absent bool         // the name's mount point holds no namespace
 	id     nsID         // the namespace's identity, when it was opened
-	err    error
+	// peers maps each veth whose other end is in another namespace to that
+	// end's index there: how Observe finds the host ends (see hostEndsOf).
+	peers map[string]int
+	err   error
 }
 
 // nsReader reads namespaces on one locked OS thread. To open a socket inside
@@ -302,8 +305,15 @@ func (r *nsReader) observe(name, stack string) nsView {
 	}
 	n := &model.Netns{Owner: owner, Name: name, LoUp: lo.Up, Veths: map[string]*model.Veth{}, Gateway: gw}
 	for _, l := range links {
-		if l.Kind == "veth" {
-			n.Veths[l.Name] = &model.Veth{Name: l.Name, MTU: l.MTU, MAC: l.MAC, Up: l.Up, Addrs: addrs[l.Index]}
+		if l.Kind != "veth" {
+			continue
+		}
+		n.Veths[l.Name] = &model.Veth{Name: l.Name, MTU: l.MTU, MAC: l.MAC, Up: l.Up, Addrs: addrs[l.Index]}
+		if l.PeerNetns >= 0 {
+			if v.peers == nil {
+				v.peers = map[string]int{}
+			}
+			v.peers[l.Name] = l.Peer
 		}
 	}
 	v.state, v.id = n, id

@@ -46,13 +46,14 @@ func (k *Kernel) Observe(ctx context.Context, q drivers.Query) (*drivers.Observa
 	// waits on the kernel part of the time, so they overlap.
 	var (
 		wg               sync.WaitGroup
-		ends             map[string]hostEnd
+		hv               *hostView
+		own              map[int]bool
 		hostErr, restErr error
 		table            *drivers.Foreign
 	)
 	wg.Go(func() {
 		defer trace.Part("observe host", time.Now())
-		ends, hostErr = k.observeHost(q, obs)
+		hv, own, hostErr = k.observeHost(q, obs)
 	})
 	wg.Go(func() {
 		defer trace.Part("observe sysctls+firewall", time.Now())
@@ -63,6 +64,10 @@ func (k *Kernel) Observe(ctx context.Context, q drivers.Query) (*drivers.Observa
 	trace.Part("observe namespaces", t0)
 	wg.Wait()
 	if err := cmp.Or(hostErr, nsErr, restErr); err != nil {
+		return nil, err
+	}
+	ends, err := k.hostEndsOf(hv, views, q.Stack, own)
+	if err != nil {
 		return nil, err
 	}
 	k.joinNamespaces(q, obs, views, ends)
@@ -98,57 +103,66 @@ func readSysctlsAndFirewall(c *nftables.Conn, q drivers.Query, st *model.State, 
 	return nil, nil
 }
 
-// observeHost reads the host namespace with one dump per kind: links (with
-// their bridge port flags), addresses and (when subnets are asked about)
-// routes. It fills the stack's bridges and returns its veth host ends by
-// label owner.
-func (k *Kernel) observeHost(q drivers.Query, obs *drivers.Observation) (map[string]hostEnd, error) {
+// observeHost reads the host namespace: its bridges and bridge ports (see
+// hostView), addresses and, when subnets are asked about, routes. It fills
+// the stack's bridges and reports what holds a bridge name the query wants;
+// it returns the view, for hostEndsOf, and the stack's bridges by index.
+func (k *Kernel) observeHost(q drivers.Query, obs *drivers.Observation) (*hostView, map[int]bool, error) {
 	t0 := time.Now()
-	links, err := rawLinks(handleDumper{k.raw})
+	hv, err := readHostView(handleDumper{k.raw})
 	if err != nil {
-		return nil, fmt.Errorf("observe host: %w", err)
+		return nil, nil, fmt.Errorf("observe host: %w", err)
 	}
 	trace.Part("host links", t0)
 	k.mu.Lock()
-	k.seen = links
+	k.seen = hv
 	k.mu.Unlock()
 	t0 = time.Now()
 	addrs, err := rawAddrs(handleDumper{k.raw})
 	if err != nil {
-		return nil, fmt.Errorf("observe host: %w", err)
+		return nil, nil, fmt.Errorf("observe host: %w", err)
 	}
 	trace.Part("host addrs", t0)
 	defer trace.Part("host rest", time.Now())
-	names := make(map[int]string, len(links))
-	for _, l := range links {
-		names[l.Index] = l.Name
-	}
 	wanted := setOf(q.Bridges)
 	own := map[int]bool{}
-	ends := map[string]hostEnd{}
-	for _, l := range links {
+	for _, l := range hv.bridges {
 		stack, owner, labelled := model.ParseLabel(l.Alias)
-		ours := labelled && stack == q.Stack
-		switch {
-		case ours && l.Kind == "bridge":
+		if labelled && stack == q.Stack {
 			own[l.Index] = true
 			obs.State.Bridges[l.Name] = bridgeState(l, owner, addrs[l.Index])
-			continue
-		case ours && l.Kind == "veth":
-			ends[owner] = hostEnd{name: l.Name, bridge: names[l.Master], up: l.Up, flags: l.Port}
+		} else if wanted[l.Name] {
+			obs.Foreign = append(obs.Foreign, drivers.Foreign{Kind: "bridge", Name: l.Name, Detail: linkDetail(l, stack, labelled)})
 		}
-		if wanted[l.Name] {
+		delete(wanted, l.Name)
+	}
+	// A wanted name held by a link that is not a bridge: the ioctl that asks
+	// takes no lock; the few that exist are read whole.
+	for name := range wanted {
+		if !k.hostHasLink(name) {
+			continue
+		}
+		l, found, err := k.rawLinkByName(name)
+		if err != nil {
+			return nil, nil, fmt.Errorf("observe host: %w", err)
+		}
+		if found {
+			stack, _, labelled := model.ParseLabel(l.Alias)
 			obs.Foreign = append(obs.Foreign, drivers.Foreign{Kind: "bridge", Name: l.Name, Detail: linkDetail(l, stack, labelled)})
 		}
 	}
 	if len(q.Subnets) > 0 {
 		routes, err := mainRoutes(k.host)
 		if err != nil {
-			return nil, fmt.Errorf("observe host: %w", err)
+			return nil, nil, fmt.Errorf("observe host: %w", err)
+		}
+		names, err := k.routeLinkNames(routes, hv.names)
+		if err != nil {
+			return nil, nil, fmt.Errorf("observe host: %w", err)
 		}
 		obs.Foreign = append(obs.Foreign, foreignRoutes(routes, q.Subnets, own, names)...)
 	}
-	return ends, nil
+	return hv, own, nil
 }
 
 // linkDetail says who holds a link name the configuration wants.

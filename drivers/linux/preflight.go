@@ -85,24 +85,26 @@ func (k *Kernel) Preflight(ctx context.Context, steps []model.Step) error {
 		}
 	}
 	if len(creates) > 0 {
-		links := seen
-		if links == nil {
+		hv := seen
+		if hv == nil {
 			var err error
-			if links, err = rawLinks(handleDumper{k.raw}); err != nil {
+			if hv, err = readHostView(handleDumper{k.raw}); err != nil {
 				return fmt.Errorf("preflight: %w", err)
 			}
 		}
-		// Only names the plan wants and someone else labelled are read in full.
+		// Only names the plan wants that some link holds are read in full;
+		// which those are, an ioctl that takes no lock says.
 		var taken []netlink.Link
-		for _, l := range links {
-			if label, ok := vethOwners[l.Name]; ok && l.Alias != label {
-				if full, err := k.host.LinkByName(l.Name); err == nil {
+		for name := range vethOwners {
+			if k.hostHasLink(name) {
+				if full, err := k.host.LinkByName(name); err == nil {
 					taken = append(taken, full)
 				}
 			}
 		}
+		sort.Slice(taken, func(i, j int) bool { return taken[i].Attrs().Name < taken[j].Attrs().Name })
 		errs = append(errs, k.checkHostEnds(taken, vethOwners, vethNetns)...)
-		errs = append(errs, checkBridgePorts(links, creates, deletes)...)
+		errs = append(errs, checkBridgePorts(hv.links(), creates, deletes)...)
 	}
 	return errors.Join(errs...)
 }

@@ -3,6 +3,7 @@ package linux
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net"
 	"net/netip"
 
@@ -65,6 +66,29 @@ func (k *Kernel) delRoute(name string) error {
 		return nil
 	}
 	return fmt.Errorf("delete default route in netns %s: %w", name, err)
+}
+
+// routeLinkNames is known plus the names of the links that routes other
+// than default ones go through and known lacks, read one by one: the main
+// table of a host has few such routes.
+func (k *Kernel) routeLinkNames(routes []netlink.Route, known map[int]string) (map[int]string, error) {
+	names := maps.Clone(known)
+	for _, r := range routes {
+		if r.LinkIndex <= 0 || isDefault(r) {
+			continue
+		}
+		if _, ok := names[r.LinkIndex]; ok {
+			continue
+		}
+		l, found, err := k.rawLinkByIndex(r.LinkIndex)
+		if err != nil {
+			return nil, err
+		}
+		if found {
+			names[r.LinkIndex] = l.Name
+		}
+	}
+	return names, nil
 }
 
 // foreignRoutes reports main-table routes that overlap a subnet the

@@ -24,6 +24,9 @@ type rawLink struct {
 	MAC                string // lower-case colon form
 	Up                 bool
 	Port               portFlags // when the link is a bridge port
+	// Peer is a veth's other end, by its index in the namespace that
+	// PeerNetns names (the link's own when -1, IFLA_LINK_NETNSID).
+	Peer, PeerNetns int
 }
 
 // iterate runs a dump and hands each message to f, which returns an error
@@ -55,16 +58,25 @@ func rawLinks(d dumper) ([]rawLink, error) {
 
 func parseLink(m []byte) (rawLink, error) {
 	ifi := nl.DeserializeIfInfomsg(m)
-	l := rawLink{Index: int(ifi.Index), Up: ifi.Flags&unix.IFF_UP != 0}
+	l := rawLink{Index: int(ifi.Index), Up: ifi.Flags&unix.IFF_UP != 0, PeerNetns: -1}
 	attrs, err := nl.ParseRouteAttr(m[ifi.Len():])
 	if err != nil {
 		return l, err
 	}
 	native := nl.NativeEndian()
 	for _, a := range attrs {
-		switch a.Attr.Type {
+		switch a.Attr.Type &^ (unix.NLA_F_NESTED | unix.NLA_F_NET_BYTEORDER) {
 		case unix.IFLA_IFNAME:
 			l.Name = nl.BytesToString(a.Value)
+		case unix.IFLA_LINK:
+			l.Peer = int(native.Uint32(a.Value))
+		case unix.IFLA_LINK_NETNSID:
+			l.PeerNetns = int(int32(native.Uint32(a.Value)))
+		case unix.IFLA_PROTINFO:
+			// A bridge port in an AF_BRIDGE dump (see bridgePorts).
+			if l.Port, err = parsePortFlags(a.Value); err != nil {
+				return l, err
+			}
 		case unix.IFLA_IFALIAS:
 			l.Alias = nl.BytesToString(a.Value)
 		case unix.IFLA_MTU:

@@ -60,7 +60,18 @@ func openRtnl(buf []byte) (*rtnlSock, error) {
 func (s *rtnlSock) close() { unix.Close(s.fd) }
 
 func (s *rtnlSock) dump(typ int, resType uint16, f func(m []byte) error, data ...nl.NetlinkRequestData) error {
-	req := nl.NewNetlinkRequest(typ, unix.NLM_F_DUMP)
+	return s.exchange(typ, unix.NLM_F_DUMP, resType, f, data...)
+}
+
+// get sends one request and hands its answer of type resType to f.
+func (s *rtnlSock) get(typ int, resType uint16, f func(m []byte) error, data ...nl.NetlinkRequestData) error {
+	return s.exchange(typ, unix.NLM_F_ACK, resType, f, data...)
+}
+
+// exchange sends a request and reads up to its NLMSG_DONE, or the
+// NLMSG_ERROR that acknowledges it.
+func (s *rtnlSock) exchange(typ, flags int, resType uint16, f func(m []byte) error, data ...nl.NetlinkRequestData) error {
+	req := nl.NewNetlinkRequest(typ, flags)
 	for _, d := range data {
 		req.AddData(d)
 	}

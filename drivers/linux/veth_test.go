@@ -126,6 +126,14 @@ func TestVethDrift(t *testing.T) {
 		t.Fatalf("observed %+v\nwant     %+v", got, &want)
 	}
 
+	// A host end that is no bridge port is found through its container end.
+	sh(t, "ip link set "+v.HostName+" nomaster")
+	want.Bridge, want.Hairpin, want.Isolated = "", false, false
+	if got := observedVeth(t, k, stack, "vd-web", "eth0"); !reflect.DeepEqual(got, &want) {
+		t.Fatalf("detached host end: observed %+v\nwant     %+v", got, &want)
+	}
+	sh(t, "ip link set "+v.HostName+" master np-vd")
+
 	sh(t, "ip -n vd-web link set eth0 name eth9")
 	obs := observe(t, k, drivers.Query{Stack: stack}).State.Netns["vd-web"]
 	if e := obs.Veths["eth0"]; e == nil || e.Name != "" || e.HostName != v.HostName {
