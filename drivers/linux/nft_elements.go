@@ -97,23 +97,36 @@ func encodeField(typ, f string) ([]byte, error) {
 
 // decodeElement is the inverse of encodeElement.
 func decodeElement(types []string, b []byte) (string, error) {
+	raw, err := splitElement(types, b, make([][]byte, 0, 3))
+	if err != nil {
+		return "", err
+	}
 	fields := make([]string, len(types))
 	for i, typ := range types {
+		fields[i] = decodeField(typ, raw[i])
+	}
+	return strings.Join(fields, " . "), nil
+}
+
+// splitElement cuts an element's bytes into its fields, appended to raw: a
+// concatenation pads each field to 4 bytes.
+func splitElement(types []string, b []byte, raw [][]byte) ([][]byte, error) {
+	for _, typ := range types {
 		dt, ok := nftDatatypes[typ]
 		if !ok {
-			return "", fmt.Errorf("unsupported datatype %q", typ)
+			return nil, fmt.Errorf("unsupported datatype %q", typ)
 		}
 		size := int(dt.Bytes)
 		if len(b) < size {
-			return "", fmt.Errorf("element %x too short for %s", b, strings.Join(types, " . "))
+			return nil, fmt.Errorf("element %x too short for %s", b, strings.Join(types, " . "))
 		}
-		fields[i] = decodeField(typ, b[:size])
+		raw = append(raw, b[:size])
 		if len(types) > 1 {
 			size = (size + 3) &^ 3
 		}
 		b = b[min(size, len(b)):]
 	}
-	return strings.Join(fields, " . "), nil
+	return raw, nil
 }
 
 func decodeField(typ string, b []byte) string {
@@ -123,10 +136,8 @@ func decodeField(typ string, b []byte) string {
 	case "ipv4_addr":
 		return netip.AddrFrom4([4]byte(b)).String()
 	case "inet_proto":
-		for name, n := range protoNumbers {
-			if n == b[0] {
-				return name
-			}
+		if name, ok := protoNames[b[0]]; ok {
+			return name
 		}
 		return strconv.Itoa(int(b[0]))
 	default: // inet_service
@@ -156,30 +167,37 @@ func portElement(p model.PublishedPort) (mapName string, e nftables.SetElement, 
 }
 
 // decodePort is the inverse of portElement.
+// decodePort reads an element of a published-port map straight from its
+// bytes (ports-ip: address . protocol . port : address . port; ports-any
+// the same without the host address): a stack of 1000 containers has 1000.
 func decodePort(mapName string, e nftables.SetElement) (model.PublishedPort, error) {
 	spec := portMaps[mapName]
-	key, err := decodeElement(spec.Key, e.Key)
-	if err != nil {
-		return model.PublishedPort{}, err
+	var buf [5][]byte
+	raw, err := splitElement(spec.Key, e.Key, buf[:0])
+	if err == nil {
+		raw, err = splitElement(spec.Data, e.Val, raw)
 	}
-	val, err := decodeElement(spec.Data, e.Val)
 	if err != nil {
-		return model.PublishedPort{}, err
+		return model.PublishedPort{}, fmt.Errorf("map %s: %w", mapName, err)
 	}
-	k, v := strings.Split(key, " . "), strings.Split(val, " . ")
 	if mapName == firewall.MapPortsAny {
-		k = append([]string{netip.IPv4Unspecified().String()}, k...)
+		raw = append([][]byte{netip.IPv4Unspecified().AsSlice()}, raw...)
 	}
-	p := model.PublishedPort{Owner: e.Comment, Protocol: k[1]}
-	hostPort, err1 := strconv.ParseUint(k[2], 10, 16)
-	port, err2 := strconv.ParseUint(v[1], 10, 16)
-	p.HostIP, p.Addr = netip.MustParseAddr(k[0]), netip.MustParseAddr(v[0])
-	if err1 != nil || err2 != nil {
-		return p, fmt.Errorf("map %s: bad element %q : %q", mapName, key, val)
-	}
-	p.HostPort, p.Port = uint16(hostPort), uint16(port)
-	return p, nil
+	return model.PublishedPort{
+		Owner: e.Comment, Protocol: decodeField("inet_proto", raw[1]),
+		HostIP: netip.AddrFrom4([4]byte(raw[0])), HostPort: binary.BigEndian.Uint16(raw[2]),
+		Addr: netip.AddrFrom4([4]byte(raw[3])), Port: binary.BigEndian.Uint16(raw[4]),
+	}, nil
 }
+
+// protoNames is protoNumbers the other way round.
+var protoNames = func() map[uint8]string {
+	m := map[uint8]string{}
+	for name, n := range protoNumbers {
+		m[n] = name
+	}
+	return m
+}()
 
 // portMaps are the layout's published-port maps by name.
 var portMaps = func() map[string]firewall.SetSpec {
