@@ -8,8 +8,10 @@ FUZZ_N  ?= 300x
 
 all: build
 
+# A static binary (no dynamic loader to run) without urfave/cli's man page
+# and markdown generators (their package init): 1-1.5 ms less at every start.
 build:
-	$(GO) build -o $(BIN)/netplan ./cmd/netplan
+	CGO_ENABLED=0 $(GO) build -tags urfave_cli_no_docs -o $(BIN)/netplan ./cmd/netplan
 	$(GO) build -o $(BIN)/peer ./e2e/peer
 
 # Every test: unit tests, kernel integration tests and end-to-end tests (these
