@@ -92,10 +92,17 @@ var Chains = []ChainSpec{
 	}},
 }
 
+// dnatRules count the connections they DNAT (the counter sits behind the
+// map lookup, so it counts only matches): while the count is zero, no
+// conntrack entry can hold one of the stack's DNATs, and a moved or removed
+// published port needs no walk of the conntrack table.
 var dnatRules = []string{
-	"fib daddr type local dnat to ip daddr . meta l4proto . th dport map @ports-ip",
-	"fib daddr type local dnat to meta l4proto . th dport map @ports-any",
+	"fib daddr type local ip daddr . meta l4proto . th dport @ports-ip counter dnat to ip daddr . meta l4proto . th dport map @ports-ip",
+	"fib daddr type local meta l4proto . th dport @ports-any counter dnat to meta l4proto . th dport map @ports-any",
 }
+
+// DNATChains are the chains that hold dnatRules.
+var DNATChains = []string{"nat-prerouting", "nat-output"}
 
 // Layout returns the canonical lines of the whole table in table order: sets
 // and maps, then each chain followed by its rules.

@@ -33,6 +33,10 @@ type Kernel struct {
 	seen *hostView
 	nft  *nftables.Conn  // lasting, in the host namespace (see newNftConn)
 	ct   *netlink.Handle // NETLINK_NETFILTER, for conntrack (see flushConntrack)
+	// deletedDNAT is the DNAT count (see dnatCount) of each table this
+	// process deleted, read just before: the conntrack flush that follows a
+	// destroy can no longer read it from the table.
+	deletedDNAT map[string]uint64
 }
 
 var _ drivers.Kernel = (*Kernel)(nil)
@@ -65,7 +69,7 @@ func New() (*Kernel, error) {
 		dropLasting(c)
 		return nil, fmt.Errorf("open conntrack socket: %w", err)
 	}
-	return &Kernel{host: h, raw: &nl.SocketHandle{Socket: s}, nss: newNsCache(), nft: c, ct: ct}, nil
+	return &Kernel{host: h, raw: &nl.SocketHandle{Socket: s}, nss: newNsCache(), nft: c, ct: ct, deletedDNAT: map[string]uint64{}}, nil
 }
 
 // SetStack names the stack whose labels Do writes. Observe sets it too, so
@@ -74,6 +78,13 @@ func (k *Kernel) SetStack(stack string) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	k.stack = stack
+}
+
+// currentStack is the stack labels are written for, "" before Observe or SetStack.
+func (k *Kernel) currentStack() string {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.stack
 }
 
 // label returns the ownership label for owner in the current stack.
@@ -139,8 +150,17 @@ func (k *Kernel) Do(ctx context.Context, step model.Step) error {
 		if step.Firewall == nil {
 			return missing(step, "firewall")
 		}
-		return k.firewallDone(deleteFirewall(k.nft, step.Firewall.Table))
+		dnatted, err := deleteFirewall(k.nft, step.Firewall.Table)
+		if err == nil {
+			k.mu.Lock()
+			k.deletedDNAT[step.Firewall.Table] = dnatted
+			k.mu.Unlock()
+		}
+		return k.firewallDone(err)
 	case model.StepFlushConntrack:
+		if len(step.Ports) == 0 || !k.conntrackNeedsWalk(model.TableName(k.currentStack())) {
+			return nil
+		}
 		return flushConntrack(k.ct, step.Ports)
 	}
 	if step.Netns == nil {

@@ -41,6 +41,16 @@ func replaceTable(c *nftables.Conn, fw *model.Firewall) error {
 	if err != nil {
 		return err
 	}
+	// The DNAT counters (see dnatCount) of a table that replaces another
+	// start above the old count: conntrack entries DNATed through the old
+	// rules outlive them, and a connection could be counted by the old table
+	// after the read below. A table with no predecessor starts at zero.
+	var dnatStart uint64
+	if old, found, err := dnatCount(c, fw.Table); err != nil {
+		return err
+	} else if found {
+		dnatStart = old + 1
+	}
 	t := &nftables.Table{Name: fw.Table, Family: nftables.TableFamilyIPv4}
 	// Adding first makes the delete valid whether or not the table exists;
 	// the kernel applies the whole batch or none of it.
@@ -85,7 +95,11 @@ func replaceTable(c *nftables.Conn, fw *model.Firewall) error {
 			if !ok || !known {
 				return fmt.Errorf("rule %q: unknown chain or no builder for it", line)
 			}
-			c.AddRule(&nftables.Rule{Table: t, Chain: ch, Exprs: build(ref), UserData: ruleUserData(l.Rule, label)})
+			exprs := build(ref)
+			if startCounter(exprs, dnatStart) {
+				dnatStart = 0 // once: the count is the sum of the counters
+			}
+			c.AddRule(&nftables.Rule{Table: t, Chain: ch, Exprs: exprs, UserData: ruleUserData(l.Rule, label)})
 		}
 	}
 	if len(missing) > 0 {
@@ -225,31 +239,42 @@ func tableLabel(table string) (string, error) {
 	return model.Label(stack, firewallOwner), nil
 }
 
-// deleteFirewall deletes the stack's table if it exists. It refuses a table
-// with the stack's name that the stack does not own.
-func deleteFirewall(c *nftables.Conn, table string) error {
-	if err := deleteTable(c, table); err != nil {
-		return fmt.Errorf("delete nftables table %s: %w", table, err)
+// deleteFirewall deletes the stack's table if it exists, and says how many
+// connections its published ports had DNATed (dnatCount; zero when there
+// was no table). It refuses a table with the stack's name that the stack
+// does not own.
+//
+// The count is read just before the deletion: a first connection to a
+// published port in between, when a destroy has already removed the
+// containers and their bridges, would go unflushed. It could never have
+// reached a container.
+func deleteFirewall(c *nftables.Conn, table string) (dnatted uint64, err error) {
+	if dnatted, err = deleteTable(c, table); err != nil {
+		return 0, fmt.Errorf("delete nftables table %s: %w", table, err)
 	}
-	return nil
+	return dnatted, nil
 }
 
-func deleteTable(c *nftables.Conn, table string) error {
+func deleteTable(c *nftables.Conn, table string) (uint64, error) {
 	label, err := tableLabel(table)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	t, err := findTable(c, table)
 	if err != nil || t == nil {
-		return err
+		return 0, err
 	}
 	ours, err := labelled(c, t, label)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if !ours {
-		return fmt.Errorf("the table is not owned by this stack")
+		return 0, fmt.Errorf("the table is not owned by this stack")
+	}
+	dnatted, _, err := dnatCount(c, table)
+	if err != nil {
+		return 0, err
 	}
 	c.DelTable(t)
-	return c.Flush()
+	return dnatted, c.Flush()
 }

@@ -57,3 +57,48 @@ func TestFlushConntrackMovesUDPFlow(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestConntrackWalkFollowsDNATCount: the flush after a published port moves
+// walks the conntrack table only once some connection was DNATed, as the
+// DNAT rules' counters say; a table that replaced another, or one whose
+// count is unknown, always walks.
+func TestConntrackWalkFollowsDNATCount(t *testing.T) {
+	trafficHost(t, "1")
+	d := trafficDesired()
+	fw := firewall.Build(d)
+	k := newKernel(t, d.Stack)
+	if !k.conntrackNeedsWalk(fw.Table) {
+		t.Fatal("no table and no deletion seen: the count is unknown, so the flush must walk")
+	}
+	do(t, k, model.Step{Kind: model.StepSyncFirewall, Firewall: fw})
+	if k.conntrackNeedsWalk(fw.Table) {
+		t.Fatal("a new table that DNATed nothing: no walk needed")
+	}
+	if got, err := dial("fwt-out", "udp-fixed", "192.168.1.10:5353"); err != nil || got != "c2" {
+		t.Fatalf("udp to the published port: %q %v", got, err)
+	}
+	if n, _, err := dnatCount(k.nft, fw.Table); err != nil || n != 1 {
+		t.Fatalf("after one DNATed flow the count is %d (%v), want 1", n, err)
+	}
+	if !k.conntrackNeedsWalk(fw.Table) {
+		t.Fatal("after a DNATed flow the flush must walk")
+	}
+
+	// A table replaced whole starts above the old count.
+	do(t, k, model.Step{Kind: model.StepDeleteFirewall, Firewall: fw})
+	if !k.conntrackNeedsWalk(fw.Table) {
+		t.Fatal("deleted after a DNATed flow: the flush must walk")
+	}
+	do(t, k, model.Step{Kind: model.StepSyncFirewall, Firewall: fw})
+	if k.conntrackNeedsWalk(fw.Table) {
+		t.Fatal("created anew, with no table before it: no walk needed")
+	}
+	do(t, k, model.Step{Kind: model.StepSyncFirewall, Firewall: fw}) // no prior: replaced whole
+	if n, _, err := dnatCount(k.nft, fw.Table); err != nil || n != 1 {
+		t.Fatalf("a table replacing one that counted 0 starts at %d (%v), want 1", n, err)
+	}
+	do(t, k, model.Step{Kind: model.StepDeleteFirewall, Firewall: fw})
+	if k.deletedDNAT[fw.Table] != 1 || !k.conntrackNeedsWalk(fw.Table) {
+		t.Fatalf("deleted with count %d: the flush must walk", k.deletedDNAT[fw.Table])
+	}
+}

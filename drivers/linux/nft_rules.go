@@ -18,11 +18,11 @@ var ruleBuilders = map[string]func(set setRef) []expr.Any{
 	"iifname != lo ip daddr . meta l4proto . th dport @loopback-ports drop": func(set setRef) []expr.Any {
 		return join(ifnameNot(expr.MetaKeyIIFNAME, "lo"), daddrProtoPort(), lookup(set("loopback-ports"), 1, false), verdict(expr.VerdictDrop))
 	},
-	"fib daddr type local dnat to ip daddr . meta l4proto . th dport map @ports-ip": func(set setRef) []expr.Any {
-		return join(fibLocal(), daddrProtoPort(), mapTo(set("ports-ip")), dnat())
+	"fib daddr type local ip daddr . meta l4proto . th dport @ports-ip counter dnat to ip daddr . meta l4proto . th dport map @ports-ip": func(set setRef) []expr.Any {
+		return join(fibLocal(), daddrProtoPort(), lookup(set("ports-ip"), 1, false), counter(), mapTo(set("ports-ip")), dnat())
 	},
-	"fib daddr type local dnat to meta l4proto . th dport map @ports-any": func(set setRef) []expr.Any {
-		return join(fibLocal(), meta(expr.MetaKeyL4PROTO, 1), dport(9), mapTo(set("ports-any")), dnat())
+	"fib daddr type local meta l4proto . th dport @ports-any counter dnat to meta l4proto . th dport map @ports-any": func(set setRef) []expr.Any {
+		return join(fibLocal(), meta(expr.MetaKeyL4PROTO, 1), dport(9), lookup(set("ports-any"), 1, false), counter(), mapTo(set("ports-any")), dnat())
 	},
 	"ip saddr 127.0.0.0/8 oifname @bridges masquerade": func(set setRef) []expr.Any {
 		return join(loopbackNet(12), inSet(expr.MetaKeyOIFNAME, set("bridges")), masq())
@@ -133,6 +133,8 @@ func ctBits(key expr.CtKey, bits uint32) []expr.Any {
 		&expr.Cmp{Op: expr.CmpOpNeq, Register: 1, Data: []byte{0, 0, 0, 0}},
 	}
 }
+
+func counter() []expr.Any { return []expr.Any{&expr.Counter{}} }
 
 func masq() []expr.Any { return []expr.Any{&expr.Masq{}} }
 

@@ -77,7 +77,7 @@ func mustSync(t *testing.T, fw *model.Firewall) {
 	if err := syncFirewall(c, fw, nil); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = deleteFirewall(c, fw.Table) })
+	t.Cleanup(func() { _, _ = deleteFirewall(c, fw.Table) })
 }
 
 func mustObserve(t *testing.T, stack string) *model.Firewall {
@@ -177,7 +177,7 @@ func TestFirewallForeignTableWithOurName(t *testing.T) {
 	if err != nil || !foreign || fw != nil {
 		t.Fatalf("fw=%v foreign=%v err=%v", fw, foreign, err)
 	}
-	if err := deleteFirewall(testNft(t), name); err == nil {
+	if _, err := deleteFirewall(testNft(t), name); err == nil {
 		t.Fatal("deleted a foreign table")
 	}
 	if after := nftOut(t, "-j", "list", "table", "ip", name); after != before {
@@ -207,10 +207,10 @@ func TestFirewallLeavesOtherTablesAlone(t *testing.T) {
 	if err := syncFirewall(testNft(t), fw, nil); err != nil {
 		t.Fatal(err)
 	}
-	if err := deleteFirewall(testNft(t), fw.Table); err != nil {
+	if _, err := deleteFirewall(testNft(t), fw.Table); err != nil {
 		t.Fatal(err)
 	}
-	if err := deleteFirewall(testNft(t), fw.Table); err != nil {
+	if _, err := deleteFirewall(testNft(t), fw.Table); err != nil {
 		t.Fatalf("second delete: %v", err)
 	}
 	if fw, foreign, err := observeFirewall(testNft(t), "fwother"); fw != nil || foreign || err != nil {
