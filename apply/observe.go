@@ -49,22 +49,23 @@ func observeWith(q drivers.Query, observe func(drivers.Query) (*drivers.Observat
 
 // observeTouched observes the host after steps ran. When k can, it reads
 // only what the steps touched (see partsOf) and takes everything else from
-// before, which no step changed.
-func observeTouched(ctx context.Context, k drivers.Kernel, q drivers.Query, before, target *model.State, steps []model.Step) (*model.State, error) {
+// before, which no step changed; read names the namespaces it read again
+// (nil when it read them all).
+func observeTouched(ctx context.Context, k drivers.Kernel, q drivers.Query, before, target *model.State, steps []model.Step) (now *model.State, read map[string]bool, err error) {
 	po, can := k.(PartsObserver)
 	if !can || before == nil || target == nil {
 		obs, err := Observe(ctx, k, q)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		return obs.State, nil
+		return obs.State, nil, nil
 	}
 	parts := partsOf(steps, before, target)
 	obs, err := observeWith(q, func(q drivers.Query) (*drivers.Observation, error) { return po.ObserveParts(ctx, q, parts) })
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	now := obs.State
+	now = obs.State
 	readBridges, readNetns := setOf(parts.Bridges), setOf(parts.Netns)
 	for name, b := range before.Bridges {
 		if !readBridges[name] {
@@ -79,7 +80,7 @@ func observeTouched(ctx context.Context, k drivers.Kernel, q drivers.Query, befo
 	if !parts.Firewall {
 		now.Firewall = before.Firewall
 	}
-	return now, nil
+	return now, readNetns, nil
 }
 
 // partsOf names what steps may have changed: the bridges and namespaces

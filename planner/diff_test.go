@@ -324,6 +324,17 @@ func TestDiff(t *testing.T) {
 			if steps := Steps(p.Target, o); !reflect.DeepEqual(steps, nonNil(p.Steps)) {
 				t.Errorf("Steps differs from Diff's steps:\n  got  %v\n  want %v", steps, p.Steps)
 			}
+			// Namespaces no step names contribute no steps: verification
+			// compares only those it read again.
+			named := map[string]bool{}
+			for _, st := range p.Steps {
+				if st.Netns != nil {
+					named[st.Netns.Name] = true
+				}
+			}
+			if steps := StepsAmong(p.Target, o, named); !reflect.DeepEqual(steps, nonNil(p.Steps)) {
+				t.Errorf("StepsAmong the namespaces steps name differs from Diff's steps:\n  got  %v\n  want %v", steps, p.Steps)
+			}
 			if got := stepLines(p); !slices.Equal(got, tt.steps) {
 				t.Errorf("steps:\n  got  %s\n  want %s", strings.Join(got, "\n       "), strings.Join(tt.steps, "\n       "))
 			}
