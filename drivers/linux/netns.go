@@ -298,7 +298,7 @@ func (r *nsReader) observe(name, stack string) nsView {
 		v.err = fmt.Errorf("observe netns %s: %w", name, err)
 		return v
 	}
-	gw, err := rawGateway(h)
+	gw, err := defaultGateway(h)
 	if err != nil {
 		v.err = fmt.Errorf("observe netns %s: %w", name, err)
 		return v

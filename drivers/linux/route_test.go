@@ -79,3 +79,62 @@ func TestForeignRoutes(t *testing.T) {
 		t.Fatalf("foreign %+v, want %+v", got, want)
 	}
 }
+
+// TestDefaultGatewayLookup: the route lookup Observe uses answers what the
+// dump of the main table answers, in every arrangement of default routes;
+// it answers alone only for a plain default route.
+func TestDefaultGatewayLookup(t *testing.T) {
+	sh(t, `ip netns add gwl && ip -n gwl link add gwa type veth peer name gwb &&
+		ip -n gwl addr add 10.9.0.2/24 dev gwa && ip -n gwl link set gwa up && ip -n gwl link set gwb up`)
+	t.Cleanup(func() { sh(t, "ip netns del gwl") })
+	cases := []struct {
+		name, routes string
+		want         string // "" for none
+		plain        bool   // the lookup alone answers
+	}{
+		{"none", "", "", false},
+		{"default", "ip -n gwl route add default via 10.9.0.1", "10.9.0.1", true},
+		{"lowest metric", "ip -n gwl route add default via 10.9.0.1 metric 100 && ip -n gwl route add default via 10.9.0.5 metric 50", "10.9.0.5", true},
+		{"unreachable first", "ip -n gwl route add unreachable default metric 10 && ip -n gwl route add default via 10.9.0.1 metric 100", "10.9.0.1", false},
+		{"device route first", "ip -n gwl route add default dev gwa metric 10 && ip -n gwl route add default via 10.9.0.1 metric 100", "10.9.0.1", false},
+		{"probe covered", "ip -n gwl route add 192.0.2.0/24 via 10.9.0.3 && ip -n gwl route add default via 10.9.0.1", "10.9.0.1", false},
+		{"other table", "ip -n gwl route add default via 10.9.0.1 table 100 && ip -n gwl rule add pref 100 lookup 100", "", false},
+		{"other table first", "ip -n gwl route add default via 10.9.0.9 table 100 && ip -n gwl rule add pref 100 lookup 100 && ip -n gwl route add default via 10.9.0.1", "10.9.0.1", false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			// The reader moves its goroutine's locked thread into the
+			// namespace: one per subtest, whose goroutine it is.
+			r, err := newNsReader()
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer r.close()
+			sh(t, "ip -n gwl route flush table main proto boot; ip -n gwl route flush table 100; ip -n gwl rule del pref 100 2>/dev/null; true")
+			if c.routes != "" {
+				sh(t, c.routes)
+			}
+			s, _, err := r.socketIn(netnsDir + "/gwl")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.close()
+			dumped, err := rawGateway(s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := defaultGateway(s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, plain := lookupGateway(s)
+			var want netip.Addr
+			if c.want != "" {
+				want = netip.MustParseAddr(c.want)
+			}
+			if got != want || dumped != want || plain != c.plain {
+				t.Fatalf("defaultGateway %v, dump %v, lookup alone %v; want %v, alone %v", got, dumped, plain, want, c.plain)
+			}
+		})
+	}
+}

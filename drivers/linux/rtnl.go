@@ -147,6 +147,57 @@ func rawAddrs(d dumper) (map[int][]netip.Prefix, error) {
 	return out, err
 }
 
+// lookupProbe is the destination defaultGateway looks up: TEST-NET-1 (RFC
+// 5737), which only a default route covers on any sane host.
+var lookupProbe = netip.MustParseAddr("192.0.2.1")
+
+// defaultGateway is rawGateway through one route lookup instead of a dump
+// of the main table: the kernel's FIB entry for lookupProbe (RTM_F_FIB_MATCH)
+// is the lowest-metric default route whenever there is one. On 1000
+// containers the dump costs 24 us a namespace and the lookup 13. Any answer
+// but a unicast default route of the main table with a gateway (no route, an
+// unreachable default, a more specific route, another table, several next
+// hops) is settled by the dump.
+func defaultGateway(s *rtnlSock) (netip.Addr, error) {
+	if gw, plain := lookupGateway(s); plain {
+		return gw, nil
+	}
+	return rawGateway(s)
+}
+
+// lookupGateway is the gateway of the route the kernel would use for
+// lookupProbe; plain is false unless that route is a unicast default route
+// of the main table with one gateway.
+// Without RTM_F_LOOKUP_TABLE the kernel reports any route as the main
+// table's (TestDefaultGatewayLookup, "other table").
+func lookupGateway(s *rtnlSock) (gw netip.Addr, plain bool) {
+	err := s.get(unix.RTM_GETROUTE, unix.RTM_NEWROUTE, func(m []byte) error {
+		rt := nl.DeserializeRtMsg(m)
+		if rt.Family != unix.AF_INET || rt.Dst_len != 0 || rt.Type != unix.RTN_UNICAST {
+			return nil
+		}
+		attrs, err := nl.ParseRouteAttr(m[rt.Len():])
+		if err != nil {
+			return err
+		}
+		table := uint32(rt.Table)
+		for _, a := range attrs {
+			switch a.Attr.Type {
+			case unix.RTA_TABLE:
+				table = nl.NativeEndian().Uint32(a.Value)
+			case unix.RTA_GATEWAY:
+				gw, _ = netip.AddrFromSlice(a.Value)
+			case unix.RTA_MULTIPATH:
+				return nil
+			}
+		}
+		plain = table == unix.RT_TABLE_MAIN && gw.Is4()
+		return nil
+	}, &nl.RtMsg{RtMsg: unix.RtMsg{Family: unix.AF_INET, Dst_len: 32, Flags: unix.RTM_F_FIB_MATCH | unix.RTM_F_LOOKUP_TABLE}},
+		nl.NewRtAttr(unix.RTA_DST, lookupProbe.AsSlice()))
+	return gw, err == nil && plain
+}
+
 // rawGateway returns the gateway of the main table's IPv4 default route, the
 // lowest metric one when there are several; invalid when there is none.
 func rawGateway(d dumper) (netip.Addr, error) {
