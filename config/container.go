@@ -33,7 +33,10 @@ type container struct {
 	ports        []*publishDecl
 }
 
-func (l *loader) loadContainer(b *hcl.Block) *container {
+// admitContainer reports a container block whose name is invalid or taken
+// by an earlier one; any other gets its container, registered by name and
+// decoded later (decodeContainer).
+func (l *loader) admitContainer(b *hcl.Block) *container {
 	name := b.Labels[0]
 	if p := nameProblem("container", name); p != "" {
 		l.errorf(b.LabelRanges[0], "Invalid container name", "The %s.", p)
@@ -44,10 +47,19 @@ func (l *loader) loadContainer(b *hcl.Block) *container {
 			"Container %q is already declared at %s. Remove or rename one of them.", name, at(other.block.DefRange))
 		return nil
 	}
-	addr := model.ContainerAddress(name)
-	l.cfg.Ranges[addr] = b.DefRange
 	c := &container{Container: model.Container{Name: name, Netns: name, Mode: model.ModeBridge}, block: b, netnsOK: true}
 	l.ctrByName[name] = c
+	return c
+}
+
+// decodeContainer fills an admitted container from its block. It reads the
+// loader's networks and evaluation context and writes only c, l.diags and
+// l.cfg.Ranges (and marks networks used), so loaders forked from one
+// (see loadContainers) decode containers side by side.
+func (l *loader) decodeContainer(c *container) {
+	b := c.block
+	addr := model.ContainerAddress(c.Name)
+	l.cfg.Ranges[addr] = b.DefRange
 	content, diags := bodyContent(b.Body, containerSchema)
 	l.diags = append(l.diags, diags...)
 	ctx := l.containerCtx()
@@ -89,14 +101,13 @@ func (l *loader) loadContainer(b *hcl.Block) *container {
 		}
 	}
 	l.checkPublishTarget(c, pubs)
-	return c
 }
 
 // attachments decodes the container's network blocks and sets its mode.
 func (l *loader) attachments(c *container, blocks []*hcl.Block) {
 	addr := model.ContainerAddress(c.Name)
 	if len(blocks) == 0 {
-		l.nets.byName[model.NetworkBridge].used = true
+		l.nets.byName[model.NetworkBridge].used.Store(true)
 		c.Attachments = []model.Attachment{{Network: model.NetworkBridge, Interface: "eth0"}}
 		return
 	}
@@ -133,7 +144,7 @@ func (l *loader) attachments(c *container, blocks []*hcl.Block) {
 			c.attachFailed = true
 			continue
 		}
-		n.used = true
+		n.used.Store(true)
 		for name, a := range content.Attributes {
 			l.cfg.Ranges[key+"."+name] = a.Range
 		}

@@ -172,11 +172,7 @@ func load(srcs []source, opts Options) (*Config, hcl.Diagnostics) {
 	l.locals = l.loadLocals(r.locals)
 	stack := l.loadStack(r.stacks)
 	l.nets = l.loadNetworks(r.networks)
-	for _, b := range r.containers {
-		if c := l.loadContainer(b); c != nil {
-			l.ctrs = append(l.ctrs, c)
-		}
-	}
+	l.loadContainers(r.containers)
 	l.cfg.Files = l.files
 	l.validate()
 	if l.diags.HasErrors() {

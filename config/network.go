@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"net/netip"
+	"sync/atomic"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
@@ -30,7 +31,7 @@ type network struct {
 	block    *hcl.Block // nil for the built-in "bridge" when not declared
 	builtin  bool
 	declared bool
-	used     bool // some container attaches to it
+	used     atomic.Bool // some container attaches to it; set by parallel decoders
 	// Parts that decoded cleanly; later checks skip the others so one
 	// mistake yields one diagnostic.
 	bridgeOK, subnetOK, gatewayOK, mtuOK bool

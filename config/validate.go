@@ -15,7 +15,7 @@ import (
 func (ns *networks) active() []*network {
 	var out []*network
 	for _, n := range ns.list {
-		if n.declared || n.used {
+		if n.declared || n.used.Load() {
 			out = append(out, n)
 		}
 	}
