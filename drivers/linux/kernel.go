@@ -145,7 +145,10 @@ func (k *Kernel) Do(ctx context.Context, step model.Step) error {
 		if step.Firewall == nil {
 			return missing(step, "firewall")
 		}
-		return k.firewallDone(syncFirewall(k.nft, step.Firewall, step.Prior))
+		k.mu.Lock()
+		deleted := k.deletedDNAT[step.Firewall.Table]
+		k.mu.Unlock()
+		return k.firewallDone(syncFirewallAfter(k.nft, step.Firewall, step.Prior, deleted))
 	case model.StepDeleteFirewall:
 		if step.Firewall == nil {
 			return missing(step, "firewall")

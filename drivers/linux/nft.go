@@ -24,19 +24,26 @@ const nftElementsPerCall = 500
 // the elements that differ from prior when the table is laid out as fw is
 // (see updateElements), else by replacing the table whole.
 func syncFirewall(c *nftables.Conn, fw, prior *model.Firewall) error {
+	return syncFirewallAfter(c, fw, prior, 0)
+}
+
+// syncFirewallAfter is syncFirewall for a table whose earlier instance,
+// deleted by this process, had DNATed deleted connections (see
+// replaceTable).
+func syncFirewallAfter(c *nftables.Conn, fw, prior *model.Firewall, deleted uint64) error {
 	t0 := time.Now()
 	if updated, err := updateElements(c, fw, prior); updated || err != nil {
 		trace.Part("firewall elements updated", t0)
 		return err
 	}
 	defer trace.Part("firewall table replaced", time.Now())
-	if err := replaceTable(c, fw); err != nil {
+	if err := replaceTable(c, fw, deleted); err != nil {
 		return fmt.Errorf("replace nftables table %s: %w", fw.Table, err)
 	}
 	return nil
 }
 
-func replaceTable(c *nftables.Conn, fw *model.Firewall) error {
+func replaceTable(c *nftables.Conn, fw *model.Firewall, deleted uint64) error {
 	label, err := tableLabel(fw.Table)
 	if err != nil {
 		return err
@@ -44,8 +51,9 @@ func replaceTable(c *nftables.Conn, fw *model.Firewall) error {
 	// The DNAT counters (see dnatCount) of a table that replaces another
 	// start above the old count: conntrack entries DNATed through the old
 	// rules outlive them, and a connection could be counted by the old table
-	// after the read below. A table with no predecessor starts at zero.
-	var dnatStart uint64
+	// after the read below. A table with no predecessor starts at the count
+	// of the one this process deleted (a rollback re-creating it), else zero.
+	dnatStart := deleted
 	if old, found, err := dnatCount(c, fw.Table); err != nil {
 		return err
 	} else if found {

@@ -84,11 +84,21 @@ func TestConntrackWalkFollowsDNATCount(t *testing.T) {
 		t.Fatal("after a DNATed flow the flush must walk")
 	}
 
-	// A table replaced whole starts above the old count.
+	// Deleted and made again by the same process (a rollback): the new
+	// table starts from the deleted one's count.
 	do(t, k, model.Step{Kind: model.StepDeleteFirewall, Firewall: fw})
 	if !k.conntrackNeedsWalk(fw.Table) {
 		t.Fatal("deleted after a DNATed flow: the flush must walk")
 	}
+	do(t, k, model.Step{Kind: model.StepSyncFirewall, Firewall: fw})
+	if n, _, err := dnatCount(k.nft, fw.Table); err != nil || n != 1 {
+		t.Fatalf("re-created after a deletion that counted 1, the count is %d (%v)", n, err)
+	}
+
+	// A table replaced whole starts above the old count; one with no
+	// predecessor at zero.
+	do(t, k, model.Step{Kind: model.StepDeleteFirewall, Firewall: fw})
+	delete(k.deletedDNAT, fw.Table)
 	do(t, k, model.Step{Kind: model.StepSyncFirewall, Firewall: fw})
 	if k.conntrackNeedsWalk(fw.Table) {
 		t.Fatal("created anew, with no table before it: no walk needed")
