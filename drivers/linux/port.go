@@ -16,22 +16,19 @@ type portFlags struct {
 // attributes (IFLA_INFO_SLAVE_DATA of the link, or IFLA_PROTINFO).
 func parsePortFlags(b []byte) (portFlags, error) {
 	var pf portFlags
-	attrs, err := nl.ParseRouteAttr(b)
-	if err != nil {
-		return pf, err
-	}
-	for _, a := range attrs {
-		if len(a.Value) == 0 {
-			continue
+	err := forAttrs(b, func(typ uint16, v []byte) error {
+		if len(v) == 0 {
+			return nil
 		}
-		switch a.Attr.Type {
+		switch typ {
 		case nl.IFLA_BRPORT_MODE:
-			pf.Hairpin = a.Value[0] != 0
+			pf.Hairpin = v[0] != 0
 		case nl.IFLA_BRPORT_ISOLATED:
-			pf.Isolated = a.Value[0] != 0
+			pf.Isolated = v[0] != 0
 		}
-	}
-	return pf, nil
+		return nil
+	})
+	return pf, err
 }
 
 // setPortFlags sets hairpin and isolation of a bridge port in one request

@@ -59,52 +59,48 @@ func rawLinks(d dumper) ([]rawLink, error) {
 func parseLink(m []byte) (rawLink, error) {
 	ifi := nl.DeserializeIfInfomsg(m)
 	l := rawLink{Index: int(ifi.Index), Up: ifi.Flags&unix.IFF_UP != 0, PeerNetns: -1}
-	attrs, err := nl.ParseRouteAttr(m[ifi.Len():])
-	if err != nil {
-		return l, err
-	}
 	native := nl.NativeEndian()
-	for _, a := range attrs {
-		switch a.Attr.Type &^ (unix.NLA_F_NESTED | unix.NLA_F_NET_BYTEORDER) {
+	u32 := func(v []byte) int {
+		if len(v) < 4 {
+			return 0
+		}
+		return int(native.Uint32(v))
+	}
+	err := forAttrs(m[ifi.Len():], func(typ uint16, v []byte) (err error) {
+		switch typ {
 		case unix.IFLA_IFNAME:
-			l.Name = nl.BytesToString(a.Value)
+			l.Name = attrString(v)
 		case unix.IFLA_LINK:
-			l.Peer = int(native.Uint32(a.Value))
+			l.Peer = u32(v)
 		case unix.IFLA_LINK_NETNSID:
-			l.PeerNetns = int(int32(native.Uint32(a.Value)))
+			l.PeerNetns = int(int32(u32(v)))
 		case unix.IFLA_PROTINFO:
 			// A bridge port in an AF_BRIDGE dump (see bridgePorts).
-			if l.Port, err = parsePortFlags(a.Value); err != nil {
-				return l, err
-			}
+			l.Port, err = parsePortFlags(v)
 		case unix.IFLA_IFALIAS:
-			l.Alias = nl.BytesToString(a.Value)
+			l.Alias = attrString(v)
 		case unix.IFLA_MTU:
-			l.MTU = int(native.Uint32(a.Value))
+			l.MTU = u32(v)
 		case unix.IFLA_MASTER:
-			l.Master = int(native.Uint32(a.Value))
+			l.Master = u32(v)
 		case unix.IFLA_ADDRESS:
-			l.MAC = net.HardwareAddr(a.Value).String()
+			l.MAC = net.HardwareAddr(v).String()
 		case unix.IFLA_LINKINFO:
-			infos, err := nl.ParseRouteAttr(a.Value)
-			if err != nil {
-				return l, err
-			}
-			for _, info := range infos {
-				switch info.Attr.Type {
+			err = forAttrs(v, func(typ uint16, v []byte) (err error) {
+				switch typ {
 				case unix.IFLA_INFO_KIND:
-					l.Kind = nl.BytesToString(info.Value)
+					l.Kind = attrString(v)
 				case unix.IFLA_INFO_SLAVE_DATA:
 					// A bridge port's flags come with the link: no second
 					// (AF_BRIDGE) dump of the host's links.
-					if l.Port, err = parsePortFlags(info.Value); err != nil {
-						return l, err
-					}
+					l.Port, err = parsePortFlags(v)
 				}
-			}
+				return err
+			})
 		}
-	}
-	return l, nil
+		return err
+	})
+	return l, err
 }
 
 // rawAddrs dumps the IPv4 addresses of the socket's namespace, by link index.
@@ -116,18 +112,17 @@ func rawAddrs(d dumper) (map[int][]netip.Prefix, error) {
 			if ifa.Family != unix.AF_INET {
 				return nil
 			}
-			attrs, err := nl.ParseRouteAttr(m[ifa.Len():])
-			if err != nil {
-				return err
-			}
 			var local, address netip.Addr
-			for _, a := range attrs {
-				switch a.Attr.Type {
+			if err := forAttrs(m[ifa.Len():], func(typ uint16, v []byte) error {
+				switch typ {
 				case unix.IFA_LOCAL:
-					local, _ = netip.AddrFromSlice(a.Value)
+					local, _ = netip.AddrFromSlice(v)
 				case unix.IFA_ADDRESS:
-					address, _ = netip.AddrFromSlice(a.Value)
+					address, _ = netip.AddrFromSlice(v)
 				}
+				return nil
+			}); err != nil {
+				return err
 			}
 			// IFA_LOCAL is the interface's own address; IFA_ADDRESS differs
 			// from it only on point-to-point links (the peer).
