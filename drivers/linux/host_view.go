@@ -61,31 +61,15 @@ func (hv *hostView) links() []rawLink {
 // linksOfKind dumps the links of one kind ("bridge"): the kernel skips the
 // others before filling them.
 func linksOfKind(d dumper, kind string) ([]rawLink, error) {
-	return dump("list "+kind+" links", func() ([]rawLink, error) {
-		var links []rawLink
-		info := nl.NewRtAttr(unix.IFLA_LINKINFO, nil)
-		info.AddRtAttr(nl.IFLA_INFO_KIND, nl.NonZeroTerminated(kind))
-		err := d.dump(unix.RTM_GETLINK, unix.RTM_NEWLINK, func(m []byte) error {
-			l, err := parseLink(m)
-			links = append(links, l)
-			return err
-		}, nl.NewIfInfomsg(unix.AF_UNSPEC), nl.NewRtAttr(unix.IFLA_EXT_MASK, nl.Uint32Attr(rtextFilterSkipStats)), info)
-		return links, err
-	})
+	info := nl.NewRtAttr(unix.IFLA_LINKINFO, nil)
+	info.AddRtAttr(nl.IFLA_INFO_KIND, nl.NonZeroTerminated(kind))
+	return dumpLinks(d, "list "+kind+" links", nl.NewIfInfomsg(unix.AF_UNSPEC), nl.NewRtAttr(unix.IFLA_EXT_MASK, nl.Uint32Attr(rtextFilterSkipStats)), info)
 }
 
 // bridgePorts dumps every bridge port (AF_BRIDGE): index, name, master,
 // MTU, state and the port flags (IFLA_PROTINFO), without label or kind.
 func bridgePorts(d dumper) ([]rawLink, error) {
-	return dump("list bridge ports", func() ([]rawLink, error) {
-		var ports []rawLink
-		err := d.dump(unix.RTM_GETLINK, unix.RTM_NEWLINK, func(m []byte) error {
-			l, err := parseLink(m)
-			ports = append(ports, l)
-			return err
-		}, nl.NewIfInfomsg(unix.AF_BRIDGE))
-		return ports, err
-	})
+	return dumpLinks(d, "list bridge ports", nl.NewIfInfomsg(unix.AF_BRIDGE))
 }
 
 // hostEndsOf finds the host end of every veth in the stack's namespaces,

@@ -45,13 +45,18 @@ func iterate(req *nl.NetlinkRequest, resType uint16, f func(m []byte) error) err
 
 // rawLinks dumps the links of the socket's namespace.
 func rawLinks(d dumper) ([]rawLink, error) {
-	return dump("list links", func() ([]rawLink, error) {
+	return dumpLinks(d, "list links", nl.NewIfInfomsg(unix.AF_UNSPEC), nl.NewRtAttr(unix.IFLA_EXT_MASK, nl.Uint32Attr(rtextFilterSkipStats)))
+}
+
+// dumpLinks runs an RTM_GETLINK dump with the request data given.
+func dumpLinks(d dumper, what string, data ...nl.NetlinkRequestData) ([]rawLink, error) {
+	return dump(what, func() ([]rawLink, error) {
 		var links []rawLink
 		err := d.dump(unix.RTM_GETLINK, unix.RTM_NEWLINK, func(m []byte) error {
 			l, err := parseLink(m)
 			links = append(links, l)
 			return err
-		}, nl.NewIfInfomsg(unix.AF_UNSPEC), nl.NewRtAttr(unix.IFLA_EXT_MASK, nl.Uint32Attr(rtextFilterSkipStats)))
+		}, data...)
 		return links, err
 	})
 }
