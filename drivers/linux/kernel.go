@@ -25,7 +25,7 @@ type Kernel struct {
 	raw   *nl.SocketHandle // same namespace, for requests netlink has no API for (AF_BRIDGE dumps)
 	nss   *nsCache         // one handle per container namespace, for Do
 	owned ownedNs          // namespaces known to be the stack's, by identity
-	mu    sync.Mutex       // guards stack and seen
+	mu    sync.Mutex       // guards stack, seen and deletedDNAT
 	stack string           // the stack labels are written for; set by Observe or SetStack
 	// seen is the host's bridges and bridge ports as the last Observe read
 	// them: the host the plan was made from, which Preflight checks the
