@@ -42,6 +42,12 @@ func (e *errWriter) print(s string) {
 	}
 }
 
+func (e *errWriter) write(b []byte) {
+	if e.err == nil {
+		_, e.err = e.w.Write(b)
+	}
+}
+
 // close flushes what is buffered and returns the first error.
 func (e *errWriter) close() error {
 	if e.err == nil {
