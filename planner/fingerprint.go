@@ -174,15 +174,8 @@ func (e *stateEncoder) firewall(f *model.Firewall) {
 }
 
 func (e *stateEncoder) ports(ps []model.PublishedPort) {
-	if ps == nil {
-		e.raw("null")
-		return
-	}
-	e.raw("[")
-	for i, p := range ps {
-		if i > 0 {
-			e.raw(",")
-		}
+	e.list(ps == nil, len(ps), func(i int) {
+		p := ps[i]
 		e.raw(`{"Owner":`)
 		e.str(p.Owner)
 		e.raw(`,"Protocol":`)
@@ -197,6 +190,5 @@ func (e *stateEncoder) ports(ps []model.PublishedPort) {
 		e.int(int(p.Port))
 		e.raw(`}`)
 		e.maybeFlush()
-	}
-	e.raw("]")
+	})
 }

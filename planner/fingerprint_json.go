@@ -29,19 +29,25 @@ func (e *stateEncoder) bool(b bool) { e.buf = strconv.AppendBool(e.buf, b) }
 
 func (e *stateEncoder) str(s string) { e.buf = appendJSONString(e.buf, s) }
 
-func (e *stateEncoder) strs(ss []string) {
-	if ss == nil {
+// list writes a slice of n elements as encoding/json does: null when the
+// slice is nil, else each element, written by elem, between brackets.
+func (e *stateEncoder) list(isNil bool, n int, elem func(i int)) {
+	if isNil {
 		e.raw("null")
 		return
 	}
 	e.raw("[")
-	for i, s := range ss {
+	for i := range n {
 		if i > 0 {
 			e.raw(",")
 		}
-		e.str(s)
+		elem(i)
 	}
 	e.raw("]")
+}
+
+func (e *stateEncoder) strs(ss []string) {
+	e.list(ss == nil, len(ss), func(i int) { e.str(ss[i]) })
 }
 
 // addr and prefix: netip values marshal as their text, where the zero
@@ -53,23 +59,14 @@ func (e *stateEncoder) addr(a netip.Addr) {
 }
 
 func (e *stateEncoder) prefixes(ps []netip.Prefix) {
-	if ps == nil {
-		e.raw("null")
-		return
-	}
-	if !slices.IsSortedFunc(ps, comparePrefix) {
+	if ps != nil && !slices.IsSortedFunc(ps, comparePrefix) {
 		ps = slices.SortedFunc(slices.Values(ps), comparePrefix)
 	}
-	e.raw("[")
-	for i, p := range ps {
-		if i > 0 {
-			e.raw(",")
-		}
+	e.list(ps == nil, len(ps), func(i int) {
 		var b [64]byte
-		t, _ := p.AppendText(b[:0])
+		t, _ := ps[i].AppendText(b[:0])
 		e.buf = appendJSONString(e.buf, t)
-	}
-	e.raw("]")
+	})
 }
 
 // appendJSONString quotes s as encoding/json does (HTML-safe). Names,
