@@ -279,7 +279,7 @@ func deleteTable(c *nftables.Conn, table string) (uint64, error) {
 	if !ours {
 		return 0, fmt.Errorf("the table is not owned by this stack")
 	}
-	dnatted, _, err := dnatCount(c, table)
+	dnatted, err := tableDNATCount(c, t)
 	if err != nil {
 		return 0, err
 	}

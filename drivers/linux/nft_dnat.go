@@ -24,10 +24,16 @@ func dnatCount(c *nftables.Conn, table string) (n uint64, found bool, err error)
 	if err != nil || t == nil {
 		return 0, false, err
 	}
+	n, err = tableDNATCount(c, t)
+	return n, true, err
+}
+
+// tableDNATCount is dnatCount for a table already found.
+func tableDNATCount(c *nftables.Conn, t *nftables.Table) (n uint64, err error) {
 	for _, name := range firewall.DNATChains {
 		rules, err := c.GetRules(t, &nftables.Chain{Name: name, Table: t})
 		if err != nil {
-			return 0, true, fmt.Errorf("read the DNAT counters of %s: %w", name, err)
+			return 0, fmt.Errorf("read the DNAT counters of %s: %w", name, err)
 		}
 		for _, r := range rules {
 			for _, e := range r.Exprs {
@@ -37,7 +43,7 @@ func dnatCount(c *nftables.Conn, table string) (n uint64, found bool, err error)
 			}
 		}
 	}
-	return n, true, nil
+	return n, nil
 }
 
 // startCounter sets the initial value of the first counter in exprs, and
