@@ -2,9 +2,11 @@ package linux
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/google/nftables"
 	"github.com/netplan-dev/netplan/firewall"
+	"github.com/netplan-dev/netplan/internal/trace"
 	"github.com/netplan-dev/netplan/model"
 )
 
@@ -19,7 +21,67 @@ func observeFirewall(c *nftables.Conn, stack string) (fw *model.Firewall, foreig
 	return fw, foreign, nil
 }
 
+// readTable reads the table, again while a listing of its sets comes back
+// torn (see rereadWhileTorn).
 func readTable(c *nftables.Conn, name, label string) (*model.Firewall, bool, error) {
+	return rereadWhileTorn(func() (*model.Firewall, bool, error) { return readTableOnce(c, name, label) }, time.Sleep)
+}
+
+// tornReads is how many times a torn listing is read again; the pauses
+// between them double from 1 ms, half a second in all.
+const tornReads = 10
+
+// rereadWhileTorn calls read until no set element comes back twice.
+//
+// The kernel keeps a set's elements in a hash table that it grows in the
+// background after a large insert (rhashtable's deferred worker). A listing
+// longer than one netlink message is sent in parts, and each part walks the
+// table again, skipping as many elements as the parts before it sent; when
+// the table was resized in between, the order differs, so some elements come
+// twice and as many never come, and no flag says so (the dump's sequence
+// check sees commits only). Seen in TestRuleCountIsFlat: verifying an apply
+// that grew a map from 1 to 10,000 ports read 10,000 elements of which 216
+// to 729 were repeats, in about 1 apply of 20 (more under load). The kernel
+// never holds a key twice, so a repeat is the sign; the pause lets the
+// resize finish.
+func rereadWhileTorn(read func() (*model.Firewall, bool, error), sleep func(time.Duration)) (*model.Firewall, bool, error) {
+	for attempt := 0; ; attempt++ {
+		t0 := time.Now()
+		fw, foreign, err := read()
+		if err != nil || fw == nil {
+			return fw, foreign, err
+		}
+		twice := repeatedElement(fw)
+		if twice == "" {
+			return fw, foreign, nil
+		}
+		trace.Part("firewall read torn ("+twice+" twice)", t0)
+		if attempt+1 == tornReads {
+			return nil, false, fmt.Errorf("the kernel listed %s twice in each of %d reads: the set kept changing while it was read", twice, tornReads)
+		}
+		sleep(time.Millisecond << attempt)
+	}
+}
+
+// repeatedElement names an element fw holds twice, or returns "". Ports and
+// elements are sorted, so a repeat is next to itself.
+func repeatedElement(fw *model.Firewall) string {
+	for i := 1; i < len(fw.Ports); i++ {
+		if a, b := fw.Ports[i-1], fw.Ports[i]; a.HostIP == b.HostIP && a.Protocol == b.Protocol && a.HostPort == b.HostPort {
+			return "published port " + firewall.PortKey(b)
+		}
+	}
+	for name, elems := range fw.Sets {
+		for i := 1; i < len(elems); i++ {
+			if elems[i-1] == elems[i] {
+				return fmt.Sprintf("element %q of set %s", elems[i], name)
+			}
+		}
+	}
+	return ""
+}
+
+func readTableOnce(c *nftables.Conn, name, label string) (*model.Firewall, bool, error) {
 	t, err := findTable(c, name)
 	if err != nil || t == nil {
 		return nil, false, err
