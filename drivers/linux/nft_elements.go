@@ -166,10 +166,10 @@ func portElement(p model.PublishedPort) (mapName string, e nftables.SetElement, 
 	return spec.Name, e, nil
 }
 
-// decodePort is the inverse of portElement.
-// decodePort reads an element of a published-port map straight from its
-// bytes (ports-ip: address . protocol . port : address . port; ports-any
-// the same without the host address): a stack of 1000 containers has 1000.
+// decodePort is the inverse of portElement: it reads an element of a
+// published-port map straight from its bytes (ports-ip: address . protocol
+// . port : address . port; ports-any the same without the host address): a
+// stack of 1000 containers has 1000.
 func decodePort(mapName string, e nftables.SetElement) (model.PublishedPort, error) {
 	spec := portMaps[mapName]
 	var buf [5][]byte
