@@ -4,10 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/netplan-dev/netplan/internal/trace"
 	"time"
 
 	"github.com/netplan-dev/netplan/drivers"
+	"github.com/netplan-dev/netplan/internal/trace"
 	"github.com/netplan-dev/netplan/planner"
 )
 

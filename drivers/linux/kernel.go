@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/google/nftables"
 	"github.com/vishvananda/netlink"
@@ -13,6 +14,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/netplan-dev/netplan/drivers"
+	"github.com/netplan-dev/netplan/internal/trace"
 	"github.com/netplan-dev/netplan/model"
 )
 
@@ -99,6 +101,7 @@ func (k *Kernel) label(owner string) (string, error) {
 
 // Close releases every handle and socket. It is safe to call more than once.
 func (k *Kernel) Close() error {
+	defer trace.Since("kernel close", time.Now())
 	k.nss.closeAll()
 	if k.host != nil {
 		k.host.Close()
