@@ -124,7 +124,7 @@ func (d *differ) firewall() {
 	tf, of := d.t.Firewall, d.o.Firewall
 	switch {
 	case tf == nil && of != nil:
-		d.add(model.Step{Kind: model.StepDeleteFirewall, Owner: firewallAddress(of.Table), Phase: PhaseFirewall, Firewall: &model.Firewall{Table: of.Table}})
+		d.add(model.Step{Kind: model.StepDeleteFirewall, Owner: firewallAddress(of.Table), Phase: PhaseRemove, Firewall: &model.Firewall{Table: of.Table}})
 	case tf != nil && !firewallEqual(tf, of):
 		d.add(model.Step{Kind: model.StepSyncFirewall, Owner: firewallAddress(tf.Table), Phase: PhaseFirewall, Firewall: tf.Clone(), Prior: of.Clone()})
 	}
@@ -235,9 +235,11 @@ func sortSteps(steps []model.Step) {
 	copy(steps, sorted)
 }
 
-// startLate is 0 for steps that should start first in their phase.
+// startLate is 0 for steps that should start first in their phase: the
+// bridge's teardown is the phase's longest, and the table's deletion leaves
+// the kernel a grace period to wait out, which then passes meanwhile.
 func startLate(s model.Step) int {
-	if s.Kind == model.StepDeleteBridge {
+	if s.Kind == model.StepDeleteBridge || s.Kind == model.StepDeleteFirewall {
 		return 0
 	}
 	return 1

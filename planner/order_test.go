@@ -59,7 +59,7 @@ func orderCorpus(t *testing.T) []model.Step {
 		{Kind: model.StepDeleteBridge, Owner: "network.z", Phase: PhaseDeleteBridge, Link: "np-z"},
 		{Kind: model.StepDelBridgeAddr, Owner: "network.a", Phase: PhaseRemove, Link: "np-a", Addr: netip.MustParsePrefix("10.1.0.1/16")},
 		{Kind: model.StepSetSysctl, Owner: "sysctl.k", Phase: PhaseSysctl, Key: "k", Value: "1"},
-		{Kind: model.StepDeleteFirewall, Owner: "firewall.t", Phase: PhaseFirewall, Firewall: &model.Firewall{Table: "t"}},
+		{Kind: model.StepDeleteFirewall, Owner: "firewall.t", Phase: PhaseRemove, Firewall: &model.Firewall{Table: "t"}},
 		{Kind: model.StepSetLoUp, Owner: "container.web", Phase: PhaseNetns, Netns: ns},
 	} {
 		// Each step twice, told apart only by Value: a tie.
