@@ -104,7 +104,7 @@ func verify(ctx context.Context, k drivers.Kernel, p *planner.Plan, q drivers.Qu
 		return fmt.Errorf("apply: observe to verify: %w", err)
 	}
 	if left := planner.StepsAmong(p.Target, now, read); len(left) > 0 {
-		return fmt.Errorf("apply: every step succeeded but %w: %s", ErrNotConverged, pending(left))
+		return fmt.Errorf("apply: every step succeeded but %w: %s\nstill different:\n%s", ErrNotConverged, pending(left), differences(p.Target, now))
 	}
 	return nil
 }

@@ -152,11 +152,17 @@ func TestVerifyCatchesIgnoredSteps(t *testing.T) {
 		drop func(model.Step) bool
 		want []string
 	}{
-		{"route", func(s model.Step) bool { return s.Kind == model.StepSetRoute }, []string{"container.web (set-route)"}},
-		{"sysctl", func(s model.Step) bool { return s.Key == model.SysctlIPForward }, []string{"sysctl.net.ipv4.ip_forward (set-sysctl)"}},
+		{"route", func(s model.Step) bool { return s.Kind == model.StepSetRoute }, []string{"container.web (set-route)",
+			"still different:\n  container.web gateway: want \"172.18.0.1\", host has none"}},
+		{"sysctl", func(s model.Step) bool { return s.Key == model.SysctlIPForward }, []string{"sysctl.net.ipv4.ip_forward (set-sysctl)",
+			"\n  sysctl.net.ipv4.ip_forward value: want \"1\", host has \"0\""}},
+		{"table", func(s model.Step) bool { return s.Kind == model.StepSyncFirewall }, []string{"firewall.netplan-s (sync-firewall)",
+			"\n  container.web publish[tcp/0.0.0.0:8080]: want \"172.18.0.2:80\", host has none", "\n  firewall.netplan-s: missing on the host"}},
+		// Five differences at most, then a count.
 		{"table and a veth", func(s model.Step) bool {
 			return s.Kind == model.StepSyncFirewall || (s.Kind == model.StepCreateVeth && s.Owner == "container.db")
-		}, []string{"container.db (create-veth)", "firewall.netplan-s (sync-firewall)"}},
+		}, []string{"container.db (create-veth)", "firewall.netplan-s (sync-firewall)",
+			"\n  container.db eth0.ipv4_address: want \"172.20.0.2\", host has none", "\n  and 13 more"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
