@@ -250,3 +250,37 @@ container "` + owner + `" {
 		t.Fatalf("after the mapping moved to b, the same flow still reaches: %q", got)
 	}
 }
+
+// TestDestroyForgetsDNATedFlows: a UDP flow DNATed to a container leaves a
+// conntrack entry that outlives the container; destroy removes it, so a
+// stack made again at the same addresses does not inherit its flows (as
+// Docker clears UDP entries when it unpublishes a port).
+func TestDestroyForgetsDNATedFlows(t *testing.T) {
+	h := newHost(t)
+	h.config(map[string]string{"netplan.hcl": `
+stack = "gone"
+container "dns" {
+  publish {
+    host_port      = 5353
+    container_port = 53
+    protocol       = "udp"
+  }
+}
+`})
+	h.mustNetplan("apply", "-c", h.dir, "-auto-approve")
+	h.serve("dns", "udp", "0.0.0.0:53", "dns")
+	if got, ok := h.get("outside", "udp", hostAddr+":5353"); !ok || !strings.HasPrefix(got, "dns") {
+		t.Fatalf("udp to the published port: %q", got)
+	}
+	flows := func() string {
+		out, _ := h.Run("conntrack", "-L", "-p", "udp", "--orig-port-dst", "5353")
+		return out
+	}
+	if before := flows(); !strings.Contains(before, "src=172.17.0.2") {
+		t.Fatalf("no conntrack entry DNATed to the container after a reply:\n%s", before)
+	}
+	h.mustNetplan("destroy", "-c", h.dir, "-auto-approve")
+	if after := flows(); strings.Contains(after, "172.17.0.2") {
+		t.Fatalf("destroy left the flow DNATed to the gone container:\n%s", after)
+	}
+}
