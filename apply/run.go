@@ -3,7 +3,6 @@ package apply
 import (
 	"context"
 	"fmt"
-	"github.com/netplan-dev/netplan/internal/trace"
 	"maps"
 	"slices"
 	"strings"
@@ -11,6 +10,7 @@ import (
 	"time"
 
 	"github.com/netplan-dev/netplan/drivers"
+	"github.com/netplan-dev/netplan/internal/trace"
 	"github.com/netplan-dev/netplan/model"
 	"github.com/netplan-dev/netplan/planner"
 )
@@ -68,6 +68,14 @@ func (r *runner) run(ctx context.Context, steps []model.Step) (int, *failure) {
 			go func() {
 				defer wg.Done()
 				for i := range next {
+					// The dispatcher may have handed this step over while the
+					// failure that stops the run was being recorded.
+					mu.Lock()
+					stop := first != nil
+					mu.Unlock()
+					if stop || ctx.Err() != nil {
+						continue
+					}
 					r.event(steps[i], false, nil)
 					err := r.k.Do(stepCtx, steps[i])
 					r.event(steps[i], true, err)
