@@ -35,6 +35,16 @@ func UnknownRuleLine(chain string, handle uint64) string {
 	return fmt.Sprintf("unknown rule in chain %s (handle %d)", chain, handle)
 }
 
+// MisplacedElementLine is what an observed element of a published-port map
+// reads as when the layout would have put it in the other map (one added by
+// hand to ports-ip with the unspecified host address): kept as a port it
+// would read like its twin in ports-any, and an update by elements would
+// delete the twin. As a line it makes the table differ, and a sync replaces
+// it whole.
+func MisplacedElementLine(mapName, elem string) string {
+	return fmt.Sprintf("misplaced element %s of map %s", elem, mapName)
+}
+
 // Line is one parsed canonical line: exactly one of Set, Chain or Rule is set.
 type Line struct {
 	Set   *SetSpec

@@ -1,7 +1,9 @@
 package linux
 
 import (
+	"bytes"
 	"fmt"
+	"hash/maphash"
 	"time"
 
 	"github.com/google/nftables"
@@ -21,67 +23,7 @@ func observeFirewall(c *nftables.Conn, stack string) (fw *model.Firewall, foreig
 	return fw, foreign, nil
 }
 
-// readTable reads the table, again while a listing of its sets comes back
-// torn (see rereadWhileTorn).
 func readTable(c *nftables.Conn, name, label string) (*model.Firewall, bool, error) {
-	return rereadWhileTorn(func() (*model.Firewall, bool, error) { return readTableOnce(c, name, label) }, time.Sleep)
-}
-
-// tornReads is how many times a torn listing is read again; the pauses
-// between them double from 1 ms, half a second in all.
-const tornReads = 10
-
-// rereadWhileTorn calls read until no set element comes back twice.
-//
-// The kernel keeps a set's elements in a hash table that it grows in the
-// background after a large insert (rhashtable's deferred worker). A listing
-// longer than one netlink message is sent in parts, and each part walks the
-// table again, skipping as many elements as the parts before it sent; when
-// the table was resized in between, the order differs, so some elements come
-// twice and as many never come, and no flag says so (the dump's sequence
-// check sees commits only). Seen in TestRuleCountIsFlat: verifying an apply
-// that grew a map from 1 to 10,000 ports read 10,000 elements of which 216
-// to 729 were repeats, in about 1 apply of 20 (more under load). The kernel
-// never holds a key twice, so a repeat is the sign; the pause lets the
-// resize finish.
-func rereadWhileTorn(read func() (*model.Firewall, bool, error), sleep func(time.Duration)) (*model.Firewall, bool, error) {
-	for attempt := 0; ; attempt++ {
-		t0 := time.Now()
-		fw, foreign, err := read()
-		if err != nil || fw == nil {
-			return fw, foreign, err
-		}
-		twice := repeatedElement(fw)
-		if twice == "" {
-			return fw, foreign, nil
-		}
-		trace.Part("firewall read torn ("+twice+" twice)", t0)
-		if attempt+1 == tornReads {
-			return nil, false, fmt.Errorf("the kernel listed %s twice in each of %d reads: the set kept changing while it was read", twice, tornReads)
-		}
-		sleep(time.Millisecond << attempt)
-	}
-}
-
-// repeatedElement names an element fw holds twice, or returns "". Ports and
-// elements are sorted, so a repeat is next to itself.
-func repeatedElement(fw *model.Firewall) string {
-	for i := 1; i < len(fw.Ports); i++ {
-		if a, b := fw.Ports[i-1], fw.Ports[i]; a.HostIP == b.HostIP && a.Protocol == b.Protocol && a.HostPort == b.HostPort {
-			return "published port " + firewall.PortKey(b)
-		}
-	}
-	for name, elems := range fw.Sets {
-		for i := 1; i < len(elems); i++ {
-			if elems[i-1] == elems[i] {
-				return fmt.Sprintf("element %q of set %s", elems[i], name)
-			}
-		}
-	}
-	return ""
-}
-
-func readTableOnce(c *nftables.Conn, name, label string) (*model.Firewall, bool, error) {
 	t, err := findTable(c, name)
 	if err != nil || t == nil {
 		return nil, false, err
@@ -136,7 +78,7 @@ func readSet(c *nftables.Conn, s *nftables.Set, fw *model.Firewall) error {
 		spec.Data = typeNames(s.DataType)
 	}
 	fw.Rules = append(fw.Rules, spec.Line())
-	elems, err := c.GetSetElements(s)
+	elems, err := relistWhileTorn(s.Name, func() ([]nftables.SetElement, error) { return c.GetSetElements(s) }, time.Sleep)
 	if err != nil {
 		return fmt.Errorf("list elements of set %s: %w", s.Name, err)
 	}
@@ -145,6 +87,10 @@ func readSet(c *nftables.Conn, s *nftables.Set, fw *model.Firewall) error {
 			p, err := decodePort(s.Name, e)
 			if err != nil {
 				return err
+			}
+			if s.Name == firewall.MapPortsIP && firewall.HostIP(p.HostIP).IsUnspecified() {
+				fw.Rules = append(fw.Rules, firewall.MisplacedElementLine(s.Name, firewall.PortKey(p)))
+				continue
 			}
 			fw.Ports = append(fw.Ports, p)
 		}
@@ -170,6 +116,65 @@ func readSet(c *nftables.Conn, s *nftables.Set, fw *model.Firewall) error {
 		fw.Sets[s.Name] = out
 	}
 	return nil
+}
+
+// tornReads is how many times a set is listed while its listing comes back
+// torn; the pauses between them double from 1 ms, half a second in all.
+const tornReads = 10
+
+// relistWhileTorn calls list until no key comes back twice.
+//
+// The kernel keeps a set's elements in a hash table that it grows in the
+// background after a large insert (rhashtable's deferred worker). A listing
+// longer than one netlink message is sent in parts, and each part walks the
+// table again, skipping as many elements as the parts before it sent; when
+// the table was resized in between, the order differs, so some elements come
+// twice and as many never come, and no flag says so (the dump's sequence
+// check sees commits only). Seen in TestRuleCountIsFlat: verifying an apply
+// that grew a map from 1 to 10,000 ports read 10,000 elements of which 216
+// to 729 were repeats, in about 1 apply of 20 (more under load). A set never
+// holds a key twice, so a repeat is the sign; the pause lets the resize
+// finish.
+func relistWhileTorn(set string, list func() ([]nftables.SetElement, error), sleep func(time.Duration)) ([]nftables.SetElement, error) {
+	for attempt := 0; ; attempt++ {
+		t0 := time.Now()
+		elems, err := list()
+		if err != nil {
+			return nil, err
+		}
+		twice, torn := repeatedKey(elems)
+		if !torn {
+			return elems, nil
+		}
+		trace.Part(fmt.Sprintf("set %s listed torn (key %x twice)", set, twice), t0)
+		if attempt+1 == tornReads {
+			return nil, fmt.Errorf("the kernel listed key %x twice in each of %d listings: the set kept changing while it was read", twice, tornReads)
+		}
+		sleep(time.Millisecond << attempt)
+	}
+}
+
+// repeatedKey returns a key that elems hold twice. An interval set lists a
+// range as two elements, its start and its end, told apart by a flag. Keys
+// are indexed by hash, without a copy each: every plan lists every
+// published port.
+func repeatedKey(elems []nftables.SetElement) ([]byte, bool) {
+	seed := maphash.MakeSeed()
+	seen := make(map[uint64]int, len(elems))
+	for i, e := range elems {
+		h := maphash.Bytes(seed, e.Key)
+		if e.IntervalEnd {
+			h = ^h
+		}
+		if j, ok := seen[h]; ok {
+			if bytes.Equal(elems[j].Key, e.Key) && elems[j].IntervalEnd == e.IntervalEnd {
+				return e.Key, true
+			}
+			continue // two keys, one hash: keep the first
+		}
+		seen[h] = i
+	}
+	return nil, false
 }
 
 func typeNames(dt nftables.SetDatatype) []string {

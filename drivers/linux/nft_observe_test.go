@@ -2,54 +2,54 @@ package linux
 
 import (
 	"errors"
-	"net/netip"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/netplan-dev/netplan/model"
+	"github.com/google/nftables"
 )
 
-// TestRereadWhileTorn: a listing with an element twice is read again, after
-// doubling pauses, until it comes back whole or the reads run out.
-func TestRereadWhileTorn(t *testing.T) {
-	port := func(hostPort uint16, target string) model.PublishedPort {
-		return model.PublishedPort{Owner: "container.web", Protocol: "tcp", HostIP: netip.IPv4Unspecified(), HostPort: hostPort, Addr: netip.MustParseAddr(target), Port: 80}
+// TestRelistWhileTorn: a set listing with a key twice is listed again, after
+// doubling pauses, until it comes back whole or the listings run out.
+func TestRelistWhileTorn(t *testing.T) {
+	elem := func(key, val byte) nftables.SetElement {
+		return nftables.SetElement{Key: []byte{0, 6, 0x27, key}, Val: []byte{10, 0, 0, val}}
 	}
-	whole := &model.Firewall{Table: "t", Ports: []model.PublishedPort{port(1, "10.0.0.2"), port(2, "10.0.0.2")}, Sets: map[string][]string{"s": {"a", "b"}}}
-	tornPorts := &model.Firewall{Table: "t", Ports: []model.PublishedPort{port(1, "10.0.0.2"), port(1, "10.0.0.2")}, Sets: map[string][]string{"s": {"a", "b"}}}
-	tornSet := &model.Firewall{Table: "t", Ports: whole.Ports, Sets: map[string][]string{"s": {"a", "a"}}}
-	// Same key, other target: still one key twice, which a set cannot hold.
-	tornKey := &model.Firewall{Table: "t", Ports: []model.PublishedPort{port(1, "10.0.0.2"), port(1, "10.0.0.3")}}
-	failed := errors.New("netlink: boom")
+	whole := []nftables.SetElement{elem(1, 2), elem(2, 2)}
+	torn := []nftables.SetElement{elem(1, 2), elem(1, 2)}
+	// Same key, another value: still one key twice, which a set cannot hold.
+	tornKey := []nftables.SetElement{elem(1, 2), elem(1, 3)}
+	// An interval set's range: its start and its end element.
+	interval := []nftables.SetElement{elem(1, 2), {Key: elem(1, 2).Key, IntervalEnd: true}}
 	tests := []struct {
 		name      string
-		reads     []*model.Firewall // nil entry: the read fails
-		wantReads int
+		listings  [][]nftables.SetElement // nil entry: the listing fails
+		wantLists int
 		wantErr   string
 	}{
-		{name: "whole at once", reads: []*model.Firewall{whole}, wantReads: 1},
-		{name: "ports torn once", reads: []*model.Firewall{tornPorts, whole}, wantReads: 2},
-		{name: "set torn twice", reads: []*model.Firewall{tornSet, tornSet, whole}, wantReads: 3},
-		{name: "same key other target", reads: []*model.Firewall{tornKey, whole}, wantReads: 2},
-		{name: "read fails", reads: []*model.Firewall{nil}, wantReads: 1, wantErr: "boom"},
-		{name: "torn every time", reads: []*model.Firewall{tornSet}, wantReads: tornReads, wantErr: `listed element "a" of set s twice in each of 10 reads`},
+		{name: "whole at once", listings: [][]nftables.SetElement{whole}, wantLists: 1},
+		{name: "torn once", listings: [][]nftables.SetElement{torn, whole}, wantLists: 2},
+		{name: "torn twice", listings: [][]nftables.SetElement{torn, torn, whole}, wantLists: 3},
+		{name: "same key other value", listings: [][]nftables.SetElement{tornKey, whole}, wantLists: 2},
+		{name: "interval start and end", listings: [][]nftables.SetElement{interval}, wantLists: 1},
+		{name: "listing fails", listings: [][]nftables.SetElement{nil}, wantLists: 1, wantErr: "boom"},
+		{name: "torn every time", listings: [][]nftables.SetElement{torn}, wantLists: tornReads, wantErr: "listed key 00062701 twice in each of 10 listings"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var reads int
+			var lists int
 			var slept []time.Duration
-			read := func() (*model.Firewall, bool, error) {
-				fw := tt.reads[min(reads, len(tt.reads)-1)]
-				reads++
-				if fw == nil {
-					return nil, false, failed
+			list := func() ([]nftables.SetElement, error) {
+				l := tt.listings[min(lists, len(tt.listings)-1)]
+				lists++
+				if l == nil {
+					return nil, errors.New("netlink: boom")
 				}
-				return fw, false, nil
+				return l, nil
 			}
-			fw, _, err := rereadWhileTorn(read, func(d time.Duration) { slept = append(slept, d) })
-			if reads != tt.wantReads {
-				t.Errorf("%d reads, want %d", reads, tt.wantReads)
+			got, err := relistWhileTorn("s", list, func(d time.Duration) { slept = append(slept, d) })
+			if lists != tt.wantLists {
+				t.Errorf("%d listings, want %d", lists, tt.wantLists)
 			}
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
@@ -57,16 +57,16 @@ func TestRereadWhileTorn(t *testing.T) {
 				}
 				return
 			}
-			if err != nil || fw != whole {
-				t.Fatalf("got %v, %v; want the whole listing", fw, err)
+			if want := tt.listings[len(tt.listings)-1]; err != nil || len(got) != len(want) || &got[0] != &want[0] {
+				t.Fatalf("got %v, %v; want the last listing", got, err)
 			}
 			for i, d := range slept {
 				if want := time.Millisecond << i; d != want {
 					t.Errorf("pause %d: %v, want %v", i, d, want)
 				}
 			}
-			if len(slept) != reads-1 {
-				t.Errorf("%d pauses for %d reads", len(slept), reads)
+			if len(slept) != lists-1 {
+				t.Errorf("%d pauses for %d listings", len(slept), lists)
 			}
 		})
 	}

@@ -167,6 +167,29 @@ func TestFirewallHandAddedRuleIsDrift(t *testing.T) {
 	diffFirewall(t, mustObserve(t, "fwdrift"), fw)
 }
 
+// TestFirewallHandAddedElementIsDrift: an element added by hand to
+// ports-ip with the unspecified host address has the host address, protocol
+// and port of a published port in ports-any. Reading it is no error (two
+// maps may hold the same port), it reads as drift, and a sync from what was
+// observed repairs it without touching its twin.
+func TestFirewallHandAddedElementIsDrift(t *testing.T) {
+	fw := testFirewall("fwelem", 3)
+	mustSync(t, fw)
+	nftOut(t, "add", "element", "ip", fw.Table, firewall.MapPortsIP, "{ 0.0.0.0 . tcp . 1000 : 172.17.0.9 . 2000 }")
+	c := testNft(t)
+	observed, foreign, err := observeFirewall(c, "fwelem")
+	if err != nil || foreign {
+		t.Fatalf("observe with a hand-added element: foreign=%v err=%v", foreign, err)
+	}
+	if !slices.Contains(observed.Rules, firewall.MisplacedElementLine(firewall.MapPortsIP, "0.0.0.0 . tcp . 1000")) {
+		t.Fatalf("hand-added element not seen as drift: %q", observed.Rules)
+	}
+	if err := syncFirewall(c, fw, observed); err != nil {
+		t.Fatal(err)
+	}
+	diffFirewall(t, mustObserve(t, "fwelem"), fw)
+}
+
 func TestFirewallForeignTableWithOurName(t *testing.T) {
 	name := model.TableName("fwforeign")
 	script := "table ip " + name + " {\n chain c {\n type filter hook forward priority 0; policy accept;\n counter\n }\n}\n"
