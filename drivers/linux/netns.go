@@ -236,7 +236,7 @@ func (r *nsReader) close() {
 
 // socketIn opens a NETLINK_ROUTE socket inside the namespace at path, and
 // says which namespace that is.
-func (r *nsReader) socketIn(path string) (*rtnlSock, nsID, error) {
+func (r *nsReader) socketIn(path string) (*nlSock, nsID, error) {
 	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return nil, nsID{}, err

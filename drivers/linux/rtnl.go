@@ -158,7 +158,7 @@ var lookupProbe = netip.MustParseAddr("192.0.2.1")
 // but a unicast default route of the main table with a gateway (no route, an
 // unreachable default, a more specific route, another table, several next
 // hops) is settled by the dump.
-func defaultGateway(s *rtnlSock) (netip.Addr, error) {
+func defaultGateway(s *nlSock) (netip.Addr, error) {
 	if gw, plain := lookupGateway(s); plain {
 		return gw, nil
 	}
@@ -170,7 +170,7 @@ func defaultGateway(s *rtnlSock) (netip.Addr, error) {
 // of the main table with one gateway.
 // Without RTM_F_LOOKUP_TABLE the kernel reports any route as the main
 // table's (TestDefaultGatewayLookup, "other table").
-func lookupGateway(s *rtnlSock) (gw netip.Addr, plain bool) {
+func lookupGateway(s *nlSock) (gw netip.Addr, plain bool) {
 	err := s.get(unix.RTM_GETROUTE, unix.RTM_NEWROUTE, func(m []byte) error {
 		rt := nl.DeserializeRtMsg(m)
 		if rt.Family != unix.AF_INET || rt.Dst_len != 0 || rt.Type != unix.RTN_UNICAST {

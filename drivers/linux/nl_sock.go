@@ -27,20 +27,25 @@ func (h handleDumper) dump(typ int, resType uint16, f func(m []byte) error, data
 	return iterate(req, resType, f)
 }
 
-// rtnlSock is a blocking NETLINK_ROUTE socket driven by plain syscalls.
+// nlSock is a blocking NETLINK_ROUTE socket driven by plain syscalls.
 // Observe opens one in every namespace it reads; the library's sockets go
 // through the runtime's poller (os.File, fcntl, epoll registration, read
 // deadlines), which cost more than the three dumps of a container's
 // namespace themselves.
-type rtnlSock struct {
+type nlSock struct {
 	fd  int
 	seq uint32
 	buf []byte
 }
 
-// openRtnl opens the socket in the calling thread's network namespace.
-func openRtnl(buf []byte) (*rtnlSock, error) {
-	fd, err := unix.Socket(unix.AF_NETLINK, unix.SOCK_RAW|unix.SOCK_CLOEXEC, unix.NETLINK_ROUTE)
+// openRtnl opens a NETLINK_ROUTE socket in the calling thread's network
+// namespace.
+func openRtnl(buf []byte) (*nlSock, error) { return openNetlink(unix.NETLINK_ROUTE, buf) }
+
+// openNetlink opens a socket of the netlink protocol proto in the calling
+// thread's network namespace.
+func openNetlink(proto int, buf []byte) (*nlSock, error) {
+	fd, err := unix.Socket(unix.AF_NETLINK, unix.SOCK_RAW|unix.SOCK_CLOEXEC, proto)
 	if err != nil {
 		return nil, fmt.Errorf("open netlink socket: %w", err)
 	}
@@ -54,23 +59,23 @@ func openRtnl(buf []byte) (*rtnlSock, error) {
 	// request header (the main table only, for routes) instead of dumping
 	// everything; kernels before 4.20 refuse the option and dump it all.
 	_ = unix.SetsockoptInt(fd, unix.SOL_NETLINK, unix.NETLINK_GET_STRICT_CHK, 1)
-	return &rtnlSock{fd: fd, buf: buf}, nil
+	return &nlSock{fd: fd, buf: buf}, nil
 }
 
-func (s *rtnlSock) close() { unix.Close(s.fd) }
+func (s *nlSock) close() { unix.Close(s.fd) }
 
-func (s *rtnlSock) dump(typ int, resType uint16, f func(m []byte) error, data ...nl.NetlinkRequestData) error {
+func (s *nlSock) dump(typ int, resType uint16, f func(m []byte) error, data ...nl.NetlinkRequestData) error {
 	return s.exchange(typ, unix.NLM_F_DUMP, resType, f, data...)
 }
 
 // get sends one request and hands its answer of type resType to f.
-func (s *rtnlSock) get(typ int, resType uint16, f func(m []byte) error, data ...nl.NetlinkRequestData) error {
+func (s *nlSock) get(typ int, resType uint16, f func(m []byte) error, data ...nl.NetlinkRequestData) error {
 	return s.exchange(typ, unix.NLM_F_ACK, resType, f, data...)
 }
 
 // exchange sends a request and reads up to its NLMSG_DONE, or the
 // NLMSG_ERROR that acknowledges it.
-func (s *rtnlSock) exchange(typ, flags int, resType uint16, f func(m []byte) error, data ...nl.NetlinkRequestData) error {
+func (s *nlSock) exchange(typ, flags int, resType uint16, f func(m []byte) error, data ...nl.NetlinkRequestData) error {
 	req := nl.NewNetlinkRequest(typ, flags)
 	for _, d := range data {
 		req.AddData(d)
