@@ -99,10 +99,13 @@ var ErrNotConverged = errors.New("the host did not converge")
 // resource that is not what the plan promised (issue #5).
 // Namespaces no step touched are taken from p.Observed (see observeTouched).
 func verify(ctx context.Context, k drivers.Kernel, p *planner.Plan, q drivers.Query) error {
+	t0 := time.Now()
 	now, read, err := observeTouched(ctx, k, q, p.Observed, p.Target, p.Steps)
 	if err != nil {
 		return fmt.Errorf("apply: observe to verify: %w", err)
 	}
+	trace.Part("verify observe", t0)
+	defer trace.Part("verify compare", time.Now())
 	if left := planner.StepsAmong(p.Target, now, read); len(left) > 0 {
 		return fmt.Errorf("apply: every step succeeded but %w: %s\nstill different:\n%s", ErrNotConverged, pending(left), differences(p.Target, now))
 	}

@@ -30,7 +30,9 @@ func (k *partsKernel) ObserveParts(ctx context.Context, q drivers.Query, parts d
 func TestVerifyReadsOnlyTouchedParts(t *testing.T) {
 	base := plannertest.Demo("s")
 	grown := plannertest.Clone(base)
-	grown.Containers = append(grown.Containers, plannertest.Container("cache", "front"))
+	cache := plannertest.Container("cache", "front")
+	cache.Publish = []model.Port{plannertest.Publish(8081, 80, 1)}
+	grown.Containers = append(grown.Containers, cache)
 	plannertest.Sorted(grown)
 	tests := []struct {
 		name    string
@@ -39,6 +41,7 @@ func TestVerifyReadsOnlyTouchedParts(t *testing.T) {
 	}{
 		{"clean", func(model.Step) bool { return false }, ""},
 		{"route dropped", func(s model.Step) bool { return s.Kind == model.StepSetRoute }, "container.cache (set-route)"},
+		{"firewall dropped", func(s model.Step) bool { return s.Kind == model.StepSyncFirewall }, "(sync-firewall)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -60,6 +63,11 @@ func TestVerifyReadsOnlyTouchedParts(t *testing.T) {
 			if !slices.Equal(got.Netns, []string{"cache"}) || !slices.Equal(got.Bridges, []string{"np-front"}) ||
 				!slices.Equal(got.HostEnds, []string{model.HostVethName("s", "cache", "eth0")}) {
 				t.Errorf("verification read %+v, want only cache, its host end and np-front", got)
+			}
+			// Of the table, only what the new container adds: its port.
+			if !got.Firewall || got.Elements == nil || len(got.Elements.Sets) != 0 ||
+				len(got.Elements.Ports) != 1 || got.Elements.Ports[0].HostPort != 8081 {
+				t.Errorf("verification read the table's elements %+v, want only the port of cache", got.Elements)
 			}
 		})
 	}

@@ -5,12 +5,15 @@ import (
 	"slices"
 
 	"github.com/netplan-dev/netplan/drivers"
+	"github.com/netplan-dev/netplan/firewall"
+	"github.com/netplan-dev/netplan/model"
 )
 
 // ObserveParts is Observe limited to parts, as drivers/linux reads them:
 // bridges and namespaces outside parts are missing, a veth whose host end
-// is not named has no host half (it reads as broken), and the firewall is
-// nil unless asked for. Verification that forgets to name an object it
+// is not named has no host half (it reads as broken), the firewall is nil
+// unless asked for, and holds only the elements asked for when
+// parts.Elements says which. Verification that forgets to name an object it
 // changed therefore fails here as it would on a real kernel.
 func (k *Kernel) ObserveParts(ctx context.Context, q drivers.Query, parts drivers.Parts) (*drivers.Observation, error) {
 	obs, err := k.Observe(ctx, q)
@@ -36,6 +39,8 @@ func (k *Kernel) ObserveParts(ctx context.Context, q drivers.Query, parts driver
 	}
 	if !parts.Firewall {
 		st.Firewall = nil
+	} else if parts.Elements != nil && st.Firewall != nil {
+		st.Firewall = onlyElements(st.Firewall, parts.Elements)
 	}
 	obs.Foreign = slices.DeleteFunc(obs.Foreign, func(f drivers.Foreign) bool {
 		return (f.Kind == "bridge" && !slices.Contains(parts.Bridges, f.Name)) ||
@@ -43,4 +48,26 @@ func (k *Kernel) ObserveParts(ctx context.Context, q drivers.Query, parts driver
 			(f.Kind == "table" && !parts.Firewall)
 	})
 	return obs, nil
+}
+
+// onlyElements is fw with, of its elements, only those asked names.
+func onlyElements(fw, asked *model.Firewall) *model.Firewall {
+	out := &model.Firewall{Table: fw.Table, Rules: fw.Rules, Sets: map[string][]string{}}
+	for name, elems := range fw.Sets {
+		for _, e := range elems {
+			if slices.Contains(asked.Sets[name], e) {
+				out.Sets[name] = append(out.Sets[name], e)
+			}
+		}
+	}
+	for _, p := range fw.Ports {
+		if slices.ContainsFunc(asked.Ports, func(a model.PublishedPort) bool { return samePortKey(a, p) }) {
+			out.Ports = append(out.Ports, p)
+		}
+	}
+	return out
+}
+
+func samePortKey(a, b model.PublishedPort) bool {
+	return a.Protocol == b.Protocol && a.HostPort == b.HostPort && firewall.HostIP(a.HostIP) == firewall.HostIP(b.HostIP)
 }

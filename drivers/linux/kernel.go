@@ -35,6 +35,9 @@ type Kernel struct {
 	seen *hostView
 	nft  *nftables.Conn  // lasting, in the host namespace (see newNftConn)
 	ct   *netlink.Handle // NETLINK_NETFILTER, for conntrack (see flushConntrack)
+	// nftGet is a NETLINK_NETFILTER socket for requests the nftables
+	// library has no call for (see elementGetter).
+	nftGet *nlSock
 	// deletedDNAT is the DNAT count (see dnatCount) of each table this
 	// process deleted, read just before: the conntrack flush that follows a
 	// destroy can no longer read it from the table.
@@ -71,7 +74,15 @@ func New() (*Kernel, error) {
 		dropLasting(c)
 		return nil, fmt.Errorf("open conntrack socket: %w", err)
 	}
-	return &Kernel{host: h, raw: &nl.SocketHandle{Socket: s}, nss: newNsCache(), nft: c, ct: ct, deletedDNAT: map[string]uint64{}}, nil
+	get, err := openNetlink(unix.NETLINK_NETFILTER, make([]byte, 1<<14))
+	if err != nil {
+		h.Close()
+		s.Close()
+		dropLasting(c)
+		ct.Close()
+		return nil, err
+	}
+	return &Kernel{host: h, raw: &nl.SocketHandle{Socket: s}, nss: newNsCache(), nft: c, ct: ct, nftGet: get, deletedDNAT: map[string]uint64{}}, nil
 }
 
 // SetStack names the stack whose labels Do writes. Observe sets it too, so
@@ -114,6 +125,10 @@ func (k *Kernel) Close() error {
 	if k.nft != nil {
 		dropLasting(k.nft)
 		k.nft = nil
+	}
+	if k.nftGet != nil {
+		k.nftGet.close()
+		k.nftGet = nil
 	}
 	if k.ct != nil {
 		k.ct.Close()

@@ -36,7 +36,9 @@ func newKernel(t *testing.T, stack string) *Kernel {
 	}
 	k.SetStack(stack)
 	saved := observeFirewallFn
-	observeFirewallFn = func(*nftables.Conn, string) (*model.Firewall, bool, error) { return nil, false, nil }
+	observeFirewallFn = func(*nftables.Conn, *nlSock, string, *model.Firewall) (*model.Firewall, bool, error) {
+		return nil, false, nil
+	}
 	t.Cleanup(func() {
 		observeFirewallFn = saved
 		_ = k.Close()

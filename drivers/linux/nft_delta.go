@@ -27,10 +27,10 @@ func updateElements(c *nftables.Conn, fw, prior *model.Firewall) (updated bool, 
 	// Compare the canonical forms first and encode only what differs:
 	// encoding every element of a large stack costs more than the batch.
 	was, now := &model.Firewall{Sets: map[string][]string{}}, &model.Firewall{Sets: map[string][]string{}}
-	for name := range setNames(fw, prior) {
-		was.Sets[name], now.Sets[name] = elementsDelta(prior.Sets[name], fw.Sets[name])
+	for name := range firewall.SetNames(fw, prior) {
+		was.Sets[name], now.Sets[name] = firewall.Delta(prior.Sets[name], fw.Sets[name])
 	}
-	was.Ports, now.Ports = elementsDelta(prior.Ports, fw.Ports)
+	was.Ports, now.Ports = firewall.Delta(prior.Ports, fw.Ports)
 
 	t := &nftables.Table{Name: fw.Table, Family: nftables.TableFamilyIPv4}
 	queued := 0
@@ -75,38 +75,4 @@ func updateElements(c *nftables.Conn, fw, prior *model.Firewall) (updated bool, 
 		return false, nil // not the table observed: replace it whole
 	}
 	return true, nil
-}
-
-func setNames(fws ...*model.Firewall) map[string]bool {
-	names := map[string]bool{}
-	for _, fw := range fws {
-		for name := range fw.Sets {
-			names[name] = true
-		}
-	}
-	return names
-}
-
-// elementsDelta returns what was holds that now does not, and the reverse.
-// Ports compare whole, so a port whose target changed is in both.
-func elementsDelta[E comparable](was, now []E) (gone, added []E) {
-	in := func(s []E) map[E]bool {
-		m := make(map[E]bool, len(s))
-		for _, e := range s {
-			m[e] = true
-		}
-		return m
-	}
-	old, cur := in(was), in(now)
-	for _, e := range was {
-		if !cur[e] {
-			gone = append(gone, e)
-		}
-	}
-	for _, e := range now {
-		if !old[e] {
-			added = append(added, e)
-		}
-	}
-	return gone, added
 }

@@ -2,6 +2,7 @@ package linux
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"hash/maphash"
 	"time"
@@ -13,17 +14,19 @@ import (
 )
 
 // observeFirewall reads the stack's table. fw is nil when the table does not
-// exist; foreign is true when a table with that name exists but is not the stack's.
-func observeFirewall(c *nftables.Conn, stack string) (fw *model.Firewall, foreign bool, err error) {
+// exist; foreign is true when a table with that name exists but is not the
+// stack's. When only is not nil, the table's elements are read by key
+// through get, only those only names (see drivers.Parts).
+func observeFirewall(c *nftables.Conn, get *nlSock, stack string, only *model.Firewall) (fw *model.Firewall, foreign bool, err error) {
 	name := model.TableName(stack)
-	fw, foreign, err = readTable(c, name, model.Label(stack, firewallOwner))
+	fw, foreign, err = readTable(c, get, name, model.Label(stack, firewallOwner), only)
 	if err != nil {
 		return nil, false, fmt.Errorf("read nftables table %s: %w", name, err)
 	}
 	return fw, foreign, nil
 }
 
-func readTable(c *nftables.Conn, name, label string) (*model.Firewall, bool, error) {
+func readTable(c *nftables.Conn, get *nlSock, name, label string, only *model.Firewall) (*model.Firewall, bool, error) {
 	t, err := findTable(c, name)
 	if err != nil || t == nil {
 		return nil, false, err
@@ -33,8 +36,18 @@ func readTable(c *nftables.Conn, name, label string) (*model.Firewall, bool, err
 	if err != nil {
 		return nil, false, fmt.Errorf("list sets: %w", err)
 	}
+	list := func(s *nftables.Set) ([]nftables.SetElement, error) {
+		return relistWhileTorn(s.Name, func() ([]nftables.SetElement, error) { return c.GetSetElements(s) }, time.Sleep)
+	}
+	if only != nil {
+		if get == nil {
+			return nil, false, errors.New("no socket to read set elements by key")
+		}
+		g := &elementGetter{sock: get, table: name}
+		list = func(s *nftables.Set) ([]nftables.SetElement, error) { return g.getAll(s, only) }
+	}
 	for _, s := range sets {
-		if err := readSet(c, s, fw); err != nil {
+		if err := readSet(s, list, fw); err != nil {
 			return nil, false, err
 		}
 	}
@@ -70,15 +83,16 @@ func readTable(c *nftables.Conn, name, label string) (*model.Firewall, bool, err
 	return fw, false, nil
 }
 
-// readSet adds a set's declaration line and its elements: published-port
-// maps into fw.Ports, every other set as canonical strings into fw.Sets.
-func readSet(c *nftables.Conn, s *nftables.Set, fw *model.Firewall) error {
+// readSet adds a set's declaration line and the elements list returns:
+// published-port maps into fw.Ports, every other set as canonical strings
+// into fw.Sets.
+func readSet(s *nftables.Set, list func(*nftables.Set) ([]nftables.SetElement, error), fw *model.Firewall) error {
 	spec := firewall.SetSpec{Name: s.Name, Key: typeNames(s.KeyType)}
 	if s.IsMap {
 		spec.Data = typeNames(s.DataType)
 	}
 	fw.Rules = append(fw.Rules, spec.Line())
-	elems, err := relistWhileTorn(s.Name, func() ([]nftables.SetElement, error) { return c.GetSetElements(s) }, time.Sleep)
+	elems, err := list(s)
 	if err != nil {
 		return fmt.Errorf("list elements of set %s: %w", s.Name, err)
 	}

@@ -82,7 +82,7 @@ func mustSync(t *testing.T, fw *model.Firewall) {
 
 func mustObserve(t *testing.T, stack string) *model.Firewall {
 	t.Helper()
-	fw, foreign, err := observeFirewall(testNft(t), stack)
+	fw, foreign, err := observeFirewall(testNft(t), nil, stack, nil)
 	if err != nil || foreign {
 		t.Fatalf("observe %s: foreign=%v err=%v", stack, foreign, err)
 	}
@@ -177,7 +177,7 @@ func TestFirewallHandAddedElementIsDrift(t *testing.T) {
 	mustSync(t, fw)
 	nftOut(t, "add", "element", "ip", fw.Table, firewall.MapPortsIP, "{ 0.0.0.0 . tcp . 1000 : 172.17.0.9 . 2000 }")
 	c := testNft(t)
-	observed, foreign, err := observeFirewall(c, "fwelem")
+	observed, foreign, err := observeFirewall(c, nil, "fwelem", nil)
 	if err != nil || foreign {
 		t.Fatalf("observe with a hand-added element: foreign=%v err=%v", foreign, err)
 	}
@@ -196,7 +196,7 @@ func TestFirewallForeignTableWithOurName(t *testing.T) {
 	nftScript(t, script)
 	t.Cleanup(func() { _ = exec.Command("nft", "delete", "table", "ip", name).Run() })
 	before := nftOut(t, "-j", "list", "table", "ip", name)
-	fw, foreign, err := observeFirewall(testNft(t), "fwforeign")
+	fw, foreign, err := observeFirewall(testNft(t), nil, "fwforeign", nil)
 	if err != nil || !foreign || fw != nil {
 		t.Fatalf("fw=%v foreign=%v err=%v", fw, foreign, err)
 	}
@@ -236,7 +236,7 @@ func TestFirewallLeavesOtherTablesAlone(t *testing.T) {
 	if _, err := deleteFirewall(testNft(t), fw.Table); err != nil {
 		t.Fatalf("second delete: %v", err)
 	}
-	if fw, foreign, err := observeFirewall(testNft(t), "fwother"); fw != nil || foreign || err != nil {
+	if fw, foreign, err := observeFirewall(testNft(t), nil, "fwother", nil); fw != nil || foreign || err != nil {
 		t.Fatalf("table still there: %v %v %v", fw, foreign, err)
 	}
 	if after := nftOut(t, "-j", "list", "table", "inet", "fwtest-other"); after != before {

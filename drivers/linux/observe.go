@@ -57,7 +57,7 @@ func (k *Kernel) Observe(ctx context.Context, q drivers.Query) (*drivers.Observa
 	})
 	wg.Go(func() {
 		defer trace.Part("observe sysctls+firewall", time.Now())
-		table, restErr = readSysctlsAndFirewall(k.nft, q, st, true)
+		table, restErr = readSysctlsAndFirewall(k.nft, nil, q, st, true, nil)
 	})
 	t0 := time.Now()
 	views, nsErr := k.readNamespaces(ctx, q.Stack, nil)
@@ -81,9 +81,10 @@ func (k *Kernel) Observe(ctx context.Context, q drivers.Query) (*drivers.Observa
 }
 
 // readSysctlsAndFirewall fills st's sysctls and, when firewall is set, its
-// table; it returns the table as a foreign object when one with the stack's
+// table (of whose elements only those only names, through get, unless only
+// is nil); it returns the table as a foreign object when one with the stack's
 // name is not the stack's.
-func readSysctlsAndFirewall(c *nftables.Conn, q drivers.Query, st *model.State, firewall bool) (*drivers.Foreign, error) {
+func readSysctlsAndFirewall(c *nftables.Conn, get *nlSock, q drivers.Query, st *model.State, firewall bool, only *model.Firewall) (*drivers.Foreign, error) {
 	var err error
 	if st.Sysctls, err = readSysctls(q.Sysctls); err != nil {
 		return nil, fmt.Errorf("observe: %w", err)
@@ -91,7 +92,9 @@ func readSysctlsAndFirewall(c *nftables.Conn, q drivers.Query, st *model.State, 
 	if !firewall {
 		return nil, nil
 	}
-	fw, foreign, err := observeFirewallFn(c, q.Stack)
+	t0 := time.Now()
+	fw, foreign, err := observeFirewallFn(c, get, q.Stack, only)
+	trace.Part("firewall", t0)
 	if err != nil {
 		dropLasting(c)
 		return nil, fmt.Errorf("observe firewall: %w", err)

@@ -86,7 +86,7 @@ func (k *Kernel) ObserveParts(ctx context.Context, q drivers.Query, parts driver
 		return nil, err
 	}
 	k.joinNamespaces(q, obs, views, ends)
-	table, err := readSysctlsAndFirewall(k.nft, q, st, parts.Firewall)
+	table, err := readSysctlsAndFirewall(k.nft, k.nftGet, q, st, parts.Firewall, parts.Elements)
 	if err != nil {
 		return nil, err
 	}

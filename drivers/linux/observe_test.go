@@ -29,7 +29,9 @@ func TestObserveForeign(t *testing.T) {
 		ip link add np-fgn-other type bridge && ip link set np-fgn-other alias netplan:else:network.x &&
 		ip netns add fgn-plain && ip netns add fgn-unrelated &&
 		ip netns add fgn-other && ip -n fgn-other link set lo alias netplan:else:container.x`)
-	observeFirewallFn = func(*nftables.Conn, string) (*model.Firewall, bool, error) { return nil, true, nil }
+	observeFirewallFn = func(*nftables.Conn, *nlSock, string, *model.Firewall) (*model.Firewall, bool, error) {
+		return nil, true, nil
+	}
 
 	q := drivers.Query{Stack: stack,
 		Bridges: []string{"np-fgn-absent", "np-fgn-other", "np-fgn-own", "np-fgn-plain", "np-fgn-veth"},
