@@ -4,12 +4,13 @@
 # per object (what a CI job's shell script does today).
 #   baseline.sh up N    build N containers, each with one published port
 #   baseline.sh down N  tear them down
-# Containers are spread over bridges of at most 500 ports (a bridge holds 1023).
+# Containers share one bridge until it is full (a bridge holds 1023 ports),
+# then the next.
 set -euo pipefail
 . "$(dirname "$0")/in-sandbox.sh"
 in_sandbox_or_die
 cmd=$1 n=$2
-per=500
+per=1023
 nets=$(( (n + per - 1) / per ))
 
 if [ "$cmd" = up ]; then

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Writes the `make bench` topology as a netplan configuration:
 #   gen-bench-config.sh N [PORT_OF_CONTAINER_0] > netplan.hcl
-# N containers, each publishing one port, on networks of at most 500 containers.
+# N containers, each publishing one port, on one network until it is full (a
+# bridge holds 1023 ports), then the next.
 set -euo pipefail
 n=$1 first_port=${2:-20000}
-per=500
+per=1023
 nets=$(( (n + per - 1) / per ))
 echo 'stack = "bench"'
 for j in $(seq 0 $((nets - 1))); do
