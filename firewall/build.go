@@ -90,10 +90,10 @@ func PortKey(p model.PublishedPort) string {
 }
 
 // SortPorts puts published ports in canonical order: host ip, protocol, host port.
-func SortPorts(ports []model.PublishedPort) {
-	slices.SortFunc(ports, func(a, b model.PublishedPort) int {
-		return cmp.Or(a.HostIP.Compare(b.HostIP), cmp.Compare(a.Protocol, b.Protocol), cmp.Compare(a.HostPort, b.HostPort))
-	})
+func SortPorts(ports []model.PublishedPort) { slices.SortFunc(ports, comparePorts) }
+
+func comparePorts(a, b model.PublishedPort) int {
+	return cmp.Or(a.HostIP.Compare(b.HostIP), cmp.Compare(a.Protocol, b.Protocol), cmp.Compare(a.HostPort, b.HostPort))
 }
 
 // compareElements orders set elements; addresses by value, so the order is

@@ -64,29 +64,55 @@ func TestChangedElements(t *testing.T) {
 func TestWithElements(t *testing.T) {
 	before := table(map[string][]string{SetContainers: {"172.18.0.2", "172.18.0.3"}, SetBridges: {"np-a"}},
 		port(8080, "172.18.0.2"), port(8081, "172.18.0.3"))
+	unsorted := table(map[string][]string{SetContainers: {"172.18.0.5", "172.18.0.2"}, SetBridges: {"np-a"}},
+		port(8085, "172.18.0.5"), port(8080, "172.18.0.2"))
 	asked := table(map[string][]string{SetContainers: {"172.18.0.10", "172.18.0.3"}},
 		port(8081, "172.18.0.3"), port(8090, "172.18.0.10"))
 	cases := []struct {
-		name string
-		read *model.Firewall
-		want *model.Firewall
+		name         string
+		before, read *model.Firewall
+		want         *model.Firewall
 	}{
-		{"all there", table(map[string][]string{SetContainers: {"172.18.0.10", "172.18.0.3"}},
+		{"all there", before, table(map[string][]string{SetContainers: {"172.18.0.10", "172.18.0.3"}},
 			port(8090, "172.18.0.10"), port(8081, "172.18.0.3")),
 			table(map[string][]string{SetContainers: {"172.18.0.2", "172.18.0.3", "172.18.0.10"}, SetBridges: {"np-a"}},
 				port(8080, "172.18.0.2"), port(8081, "172.18.0.3"), port(8090, "172.18.0.10"))},
-		{"asked and gone", table(map[string][]string{}),
+		{"asked and gone", before, table(map[string][]string{}),
 			table(map[string][]string{SetContainers: {"172.18.0.2"}, SetBridges: {"np-a"}}, port(8080, "172.18.0.2"))},
-		{"a port read with another target", table(map[string][]string{}, port(8081, "172.18.0.9")),
+		{"a port read with another target", before, table(map[string][]string{}, port(8081, "172.18.0.9")),
 			table(map[string][]string{SetContainers: {"172.18.0.2"}, SetBridges: {"np-a"}},
 				port(8080, "172.18.0.2"), port(8081, "172.18.0.9"))},
-		{"the table gone", nil, nil},
+		{"the table gone", before, nil, nil},
+		// A before out of canonical order comes out in it.
+		{"before out of order", unsorted, table(map[string][]string{SetContainers: {"172.18.0.10"}}, port(8090, "172.18.0.10")),
+			table(map[string][]string{SetContainers: {"172.18.0.2", "172.18.0.5", "172.18.0.10"}, SetBridges: {"np-a"}},
+				port(8080, "172.18.0.2"), port(8085, "172.18.0.5"), port(8090, "172.18.0.10"))},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := WithElements(before, tc.read, asked); !reflect.DeepEqual(got, tc.want) {
+			if got := WithElements(tc.before, tc.read, asked); !reflect.DeepEqual(got, tc.want) {
 				t.Errorf("got  %+v\nwant %+v", got, tc.want)
 			}
 		})
+	}
+}
+
+// The one-walk delta of sorted lists is the delta of two maps, in order.
+func TestSortedDeltaIsDelta(t *testing.T) {
+	cases := []struct{ was, now []string }{
+		{nil, nil},
+		{[]string{"10.0.0.2", "10.0.0.10"}, nil},
+		{nil, []string{"10.0.0.2"}},
+		{[]string{"10.0.0.2", "10.0.0.3", "10.0.0.10"}, []string{"10.0.0.3", "10.0.0.4", "10.0.0.100"}},
+		{[]string{"np-a", "np-b"}, []string{"np-b", "np-c"}},
+		// Out of order: the maps decide.
+		{[]string{"10.0.0.10", "10.0.0.2"}, []string{"10.0.0.2", "10.0.0.3"}},
+	}
+	for _, tc := range cases {
+		gone, added := sortedDelta(tc.was, tc.now, compareElements)
+		wantGone, wantAdded := Delta(tc.was, tc.now)
+		if !reflect.DeepEqual(gone, wantGone) || !reflect.DeepEqual(added, wantAdded) {
+			t.Errorf("%v -> %v: got -%v +%v, want -%v +%v", tc.was, tc.now, gone, added, wantGone, wantAdded)
+		}
 	}
 }

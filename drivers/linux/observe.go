@@ -183,20 +183,10 @@ func linkDetail(l rawLink, stack string, labelled bool) string {
 // readNamespaces reads every named namespace (those in only, when only is
 // not nil) with a bounded pool of workers.
 func (k *Kernel) readNamespaces(ctx context.Context, stack string, only map[string]bool) ([]nsView, error) {
-	all, err := os.ReadDir(netnsDir)
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("observe: read %s: %w", netnsDir, err)
+	entries, err := k.namespaceNames(only)
+	if err != nil {
+		return nil, err
 	}
-	present := make(map[string]bool, len(all))
-	entries := all[:0:0]
-	for _, e := range all {
-		present[e.Name()] = true
-		if only == nil || only[e.Name()] {
-			entries = append(entries, e)
-		}
-	}
-	k.nss.keepOnly(present)
-
 	views := make([]nsView, len(entries))
 	// Workers take the next namespace from a shared counter rather than a
 	// channel: each reader is locked to its thread, and a channel hand-off
@@ -220,7 +210,7 @@ func (k *Kernel) readNamespaces(ctx context.Context, stack string, only map[stri
 				if i >= len(entries) {
 					return
 				}
-				views[i] = r.observe(entries[i].Name(), stack)
+				views[i] = r.observe(entries[i], stack)
 			}
 		})
 	}
@@ -232,6 +222,38 @@ func (k *Kernel) readNamespaces(ctx context.Context, stack string, only map[stri
 		return nil, fmt.Errorf("observe: %w", readerErr)
 	}
 	return views, nil
+}
+
+// namespaceNames is the names of every named namespace, or of those in
+// only that may exist. Reading a few by name skips listing the directory
+// (0.7 ms for 1000 names, while verifying one container); a name that is
+// not there reads as absent (see nsReader.observe), and its cached handle
+// goes.
+func (k *Kernel) namespaceNames(only map[string]bool) ([]string, error) {
+	if only != nil {
+		names := make([]string, 0, len(only))
+		for name := range only {
+			if _, err := os.Lstat(netnsDir + "/" + name); err == nil && !strings.Contains(name, "/") {
+				names = append(names, name)
+			} else {
+				k.nss.drop(name)
+			}
+		}
+		slices.Sort(names)
+		return names, nil
+	}
+	all, err := os.ReadDir(netnsDir)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("observe: read %s: %w", netnsDir, err)
+	}
+	present := make(map[string]bool, len(all))
+	names := make([]string, 0, len(all))
+	for _, e := range all {
+		present[e.Name()] = true
+		names = append(names, e.Name())
+	}
+	k.nss.keepOnly(present)
+	return names, nil
 }
 
 // joinNamespaces keeps the stack's namespaces, reports wanted names that
