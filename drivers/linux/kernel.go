@@ -52,37 +52,30 @@ var observeFirewallFn = observeFirewall
 
 // New opens the netlink handles a Kernel needs in the calling namespace.
 func New() (*Kernel, error) {
-	h, err := netlink.NewHandle(unix.NETLINK_ROUTE)
-	if err != nil {
-		return nil, fmt.Errorf("open netlink socket: %w", err)
+	k := &Kernel{nss: newNsCache(), deletedDNAT: map[string]uint64{}}
+	fail := func(err error) (*Kernel, error) {
+		_ = k.Close() // what was opened so far
+		return nil, err
+	}
+	var err error
+	if k.host, err = netlink.NewHandle(unix.NETLINK_ROUTE); err != nil {
+		return fail(fmt.Errorf("open netlink socket: %w", err))
 	}
 	s, err := nl.GetNetlinkSocketAt(netns.None(), netns.None(), unix.NETLINK_ROUTE)
 	if err != nil {
-		h.Close()
-		return nil, fmt.Errorf("open netlink socket: %w", err)
+		return fail(fmt.Errorf("open netlink socket: %w", err))
 	}
-	c, err := newNftConn()
-	if err != nil {
-		h.Close()
-		s.Close()
-		return nil, err
+	k.raw = &nl.SocketHandle{Socket: s}
+	if k.nft, err = newNftConn(); err != nil {
+		return fail(err)
 	}
-	ct, err := netlink.NewHandle(unix.NETLINK_NETFILTER)
-	if err != nil {
-		h.Close()
-		s.Close()
-		dropLasting(c)
-		return nil, fmt.Errorf("open conntrack socket: %w", err)
+	if k.ct, err = netlink.NewHandle(unix.NETLINK_NETFILTER); err != nil {
+		return fail(fmt.Errorf("open conntrack socket: %w", err))
 	}
-	get, err := openNetlink(unix.NETLINK_NETFILTER, make([]byte, 1<<14))
-	if err != nil {
-		h.Close()
-		s.Close()
-		dropLasting(c)
-		ct.Close()
-		return nil, err
+	if k.nftGet, err = openNetlink(unix.NETLINK_NETFILTER, make([]byte, 1<<14)); err != nil {
+		return fail(err)
 	}
-	return &Kernel{host: h, raw: &nl.SocketHandle{Socket: s}, nss: newNsCache(), nft: c, ct: ct, nftGet: get, deletedDNAT: map[string]uint64{}}, nil
+	return k, nil
 }
 
 // SetStack names the stack whose labels Do writes. Observe sets it too, so
