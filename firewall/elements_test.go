@@ -110,7 +110,7 @@ func TestSortedDeltaIsDelta(t *testing.T) {
 	}
 	for _, tc := range cases {
 		gone, added := sortedDelta(tc.was, tc.now, compareElements)
-		wantGone, wantAdded := Delta(tc.was, tc.now)
+		wantGone, wantAdded := mapDelta(tc.was, tc.now)
 		if !reflect.DeepEqual(gone, wantGone) || !reflect.DeepEqual(added, wantAdded) {
 			t.Errorf("%v -> %v: got -%v +%v, want -%v +%v", tc.was, tc.now, gone, added, wantGone, wantAdded)
 		}

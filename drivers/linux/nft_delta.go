@@ -26,11 +26,7 @@ func updateElements(c *nftables.Conn, fw, prior *model.Firewall) (updated bool, 
 	}
 	// Compare the canonical forms first and encode only what differs:
 	// encoding every element of a large stack costs more than the batch.
-	was, now := &model.Firewall{Sets: map[string][]string{}}, &model.Firewall{Sets: map[string][]string{}}
-	for name := range firewall.SetNames(fw, prior) {
-		was.Sets[name], now.Sets[name] = firewall.Delta(prior.Sets[name], fw.Sets[name])
-	}
-	was.Ports, now.Ports = firewall.Delta(prior.Ports, fw.Ports)
+	was, now := firewall.ElementsDelta(prior, fw)
 
 	t := &nftables.Table{Name: fw.Table, Family: nftables.TableFamilyIPv4}
 	queued := 0
