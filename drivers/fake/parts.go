@@ -61,13 +61,9 @@ func onlyElements(fw, asked *model.Firewall) *model.Firewall {
 		}
 	}
 	for _, p := range fw.Ports {
-		if slices.ContainsFunc(asked.Ports, func(a model.PublishedPort) bool { return samePortKey(a, p) }) {
+		if slices.ContainsFunc(asked.Ports, func(a model.PublishedPort) bool { return firewall.SameKey(a, p) }) {
 			out.Ports = append(out.Ports, p)
 		}
 	}
 	return out
-}
-
-func samePortKey(a, b model.PublishedPort) bool {
-	return a.Protocol == b.Protocol && a.HostPort == b.HostPort && firewall.HostIP(a.HostIP) == firewall.HostIP(b.HostIP)
 }

@@ -46,7 +46,7 @@ func (g *elementGetter) get(set string, key []byte) (nftables.SetElement, bool, 
 		e, err := parseElementReply(m)
 		out, found = e, err == nil
 		return err
-	}, nfgenmsg{family: unix.NFPROTO_IPV4},
+	}, &nl.Nfgenmsg{NfgenFamily: unix.NFPROTO_IPV4, Version: unix.NFNETLINK_V0},
 		nl.NewRtAttr(unix.NFTA_SET_ELEM_LIST_TABLE, nl.ZeroTerminated(g.table)),
 		nl.NewRtAttr(unix.NFTA_SET_ELEM_LIST_SET, nl.ZeroTerminated(set)),
 		list)
@@ -98,28 +98,15 @@ func (g *elementGetter) getAll(s *nftables.Set, only *model.Firewall) ([]nftable
 // nftMsg is the netlink message type of an nf_tables message.
 func nftMsg(m int) int { return unix.NFNL_SUBSYS_NFTABLES<<8 | m }
 
-// sizeofNfgenmsg is the size of the header of every netfilter message:
-// family, version, resource id.
-const sizeofNfgenmsg = 4
-
-// nfgenmsg is that header, as the request data of a message.
-type nfgenmsg struct{ family uint8 }
-
-func (h nfgenmsg) Len() int { return sizeofNfgenmsg }
-
-func (h nfgenmsg) Serialize() []byte {
-	return []byte{h.family, unix.NFNETLINK_V0, 0, 0} // res_id 0, big endian
-}
-
 // parseElementReply reads the one element of a NEWSETELEM answer: its key,
 // its value (maps) and its comment, which is all the layout's sets use.
 func parseElementReply(m []byte) (nftables.SetElement, error) {
-	if len(m) < sizeofNfgenmsg {
+	if len(m) < nl.SizeofNfgenmsg {
 		return nftables.SetElement{}, errors.New("short set element message")
 	}
 	var e nftables.SetElement
 	n := 0
-	err := forAttrs(m[sizeofNfgenmsg:], func(typ uint16, v []byte) error {
+	err := forAttrs(m[nl.SizeofNfgenmsg:], func(typ uint16, v []byte) error {
 		if typ != unix.NFTA_SET_ELEM_LIST_ELEMENTS {
 			return nil
 		}

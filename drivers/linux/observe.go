@@ -225,18 +225,25 @@ func (k *Kernel) readNamespaces(ctx context.Context, stack string, only map[stri
 }
 
 // namespaceNames is the names of every named namespace, or of those in
-// only that may exist. Reading a few by name skips listing the directory
+// only that exist. Reading a few by name skips listing the directory
 // (0.7 ms for 1000 names, while verifying one container); a name that is
-// not there reads as absent (see nsReader.observe), and its cached handle
-// goes.
+// not there is not read, and its cached handle goes, as a listing would
+// have it.
 func (k *Kernel) namespaceNames(only map[string]bool) ([]string, error) {
 	if only != nil {
 		names := make([]string, 0, len(only))
 		for name := range only {
-			if _, err := os.Lstat(netnsDir + "/" + name); err == nil && !strings.Contains(name, "/") {
+			if strings.Contains(name, "/") {
+				continue
+			}
+			_, err := os.Lstat(netnsDir + "/" + name)
+			switch {
+			case err == nil:
 				names = append(names, name)
-			} else {
+			case errors.Is(err, fs.ErrNotExist):
 				k.nss.drop(name)
+			default:
+				return nil, fmt.Errorf("observe: %w", err)
 			}
 		}
 		slices.Sort(names)
