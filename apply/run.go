@@ -57,6 +57,7 @@ func (r *runner) run(ctx context.Context, steps []model.Step) (int, *failure) {
 		if ctx.Err() != nil {
 			return count, &failure{err: fmt.Errorf("%w: %w", Cancelled, context.Cause(ctx)), done: done}
 		}
+		kinds := newKindTimes(t0)
 		var (
 			wg    sync.WaitGroup
 			mu    sync.Mutex
@@ -77,9 +78,11 @@ func (r *runner) run(ctx context.Context, steps []model.Step) (int, *failure) {
 						continue
 					}
 					r.event(steps[i], false, nil)
+					s0 := time.Now()
 					err := r.k.Do(stepCtx, steps[i])
 					r.event(steps[i], true, err)
 					mu.Lock()
+					kinds.add(steps[i].Kind, s0)
 					if err == nil {
 						done[i] = true
 						count++
@@ -102,6 +105,7 @@ func (r *runner) run(ctx context.Context, steps []model.Step) (int, *failure) {
 		close(next)
 		wg.Wait()
 		trace.Since(fmt.Sprintf("phase %d (%d %s)", steps[phase[0]].Phase, len(phase), steps[phase[0]].Kind), t0)
+		kinds.print()
 		if first != nil {
 			return count, &failure{err: first, done: done}
 		}

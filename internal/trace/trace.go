@@ -22,3 +22,13 @@ func print(indent, what string, start time.Time) {
 		fmt.Fprintf(os.Stderr, "trace: %s%-*s %8.2f ms\n", indent, 28-len(indent), what, float64(time.Since(start).Microseconds())/1000)
 	}
 }
+
+// On says whether tracing is on, for callers that gather numbers to print.
+func On() bool { return on }
+
+// Line prints a line the caller composed.
+func Line(s string) {
+	if on {
+		fmt.Fprintf(os.Stderr, "trace: %s\n", s)
+	}
+}
