@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/nftables"
@@ -42,6 +43,9 @@ type Kernel struct {
 	// process deleted, read just before: the conntrack flush that follows a
 	// destroy can no longer read it from the table.
 	deletedDNAT map[string]uint64
+	// hostEndIPv6 is whether the kernel takes IPv6 settings for links,
+	// until it refuses one (see noLinkLocal).
+	hostEndIPv6 atomic.Bool
 }
 
 var _ drivers.Kernel = (*Kernel)(nil)
@@ -53,6 +57,7 @@ var observeFirewallFn = observeFirewall
 // New opens the netlink handles a Kernel needs in the calling namespace.
 func New() (*Kernel, error) {
 	k := &Kernel{nss: newNsCache(), deletedDNAT: map[string]uint64{}}
+	k.hostEndIPv6.Store(true)
 	fail := func(err error) (*Kernel, error) {
 		_ = k.Close() // what was opened so far
 		return nil, err

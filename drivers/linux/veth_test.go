@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vishvananda/netlink"
+
 	"github.com/netplan-dev/netplan/drivers"
 	"github.com/netplan-dev/netplan/model"
 )
@@ -236,4 +238,67 @@ func TestConcurrentCreate(t *testing.T) {
 			t.Fatalf("netns %s: observed %+v, want %+v", n.Name, got[n.Name], &want)
 		}
 	}
+}
+
+// TestCreateVethLean: a pair is born with one queue per end (oneQueue), and
+// its host end never gets an IPv6 link-local address (noLinkLocal), where an
+// ordinary veth on the same bridge does.
+func TestCreateVethLean(t *testing.T) {
+	const stack = "vethlean"
+	k := newKernel(t, stack)
+	_, n := vethFixture(t, k, stack, "np-vl", "vl-web")
+	cleanupLinks(t, "vl-plain")
+	v := testVeth(stack, "web", "eth0", "np-vl", "172.30.0.10/16")
+	do(t, k, model.Step{Kind: model.StepCreateVeth, Owner: n.Owner, Netns: n, Veth: v})
+	sh(t, "ip link add vl-plain type veth peer name vl-plainp && ip link set vl-plain master np-vl up && ip link set vl-plainp up")
+
+	nh, err := k.nss.get(n.Name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	peer, err := nh.h.LinkByName(v.Name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	host := linkWhenUp(t, v.HostName)
+	for _, l := range []netlink.Link{host, peer} {
+		if a := l.Attrs(); a.NumTxQueues != 1 || a.NumRxQueues != 1 {
+			t.Errorf("%s has %d tx and %d rx queues, want 1 and 1", a.Name, a.NumTxQueues, a.NumRxQueues)
+		}
+	}
+	plain := linkWhenUp(t, "vl-plain")
+	if addrs := v6Addrs(t, plain); len(addrs) == 0 {
+		t.Fatal("an ordinary veth got no IPv6 link-local address here, so this test cannot tell")
+	}
+	if addrs := v6Addrs(t, host); len(addrs) != 0 {
+		t.Errorf("host end %s has IPv6 addresses %v, want none", v.HostName, addrs)
+	}
+}
+
+// linkWhenUp reads a host link once its carrier is reported up: the kernel
+// gives a link its link-local address then, up to a second after both ends
+// are up (linkwatch).
+func linkWhenUp(t *testing.T, name string) netlink.Link {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		l, err := netlink.LinkByName(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if l.Attrs().OperState == netlink.OperUp {
+			return l
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s still %s after 5 s", name, l.Attrs().OperState)
+		}
+	}
+}
+
+func v6Addrs(t *testing.T, l netlink.Link) []netlink.Addr {
+	t.Helper()
+	addrs, err := netlink.AddrList(l, netlink.FAMILY_V6)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return addrs
 }
