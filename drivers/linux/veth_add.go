@@ -108,7 +108,10 @@ func (k *Kernel) attachHostEnd(index int, alias string, s vethSpec) error {
 	if s.Master > 0 {
 		req.AddData(nl.NewRtAttr(unix.IFLA_MASTER, nl.Uint32Attr(uint32(s.Master))))
 	}
-	if k.hostEndIPv6.Load() {
+	// A link with an MTU below IPv6's minimum has no IPv6 to turn off, and
+	// the kernel refuses IPv6 settings for it as it would for a kernel
+	// without IPv6.
+	if k.hostEndIPv6.Load() && (s.MTU == 0 || s.MTU >= ipv6MinMTU) {
 		_, err := noLinkLocal(req).Execute(unix.NETLINK_ROUTE, 0)
 		if !errors.Is(err, unix.EAFNOSUPPORT) {
 			return err
@@ -139,5 +142,7 @@ func noLinkLocal(req *nl.NetlinkRequest) *nl.NetlinkRequest {
 	return &c
 }
 
-// addrGenModeNone is IN6_ADDR_GEN_MODE_NONE (linux/if_link.h).
-const addrGenModeNone = 1
+const (
+	addrGenModeNone = 1    // IN6_ADDR_GEN_MODE_NONE (linux/if_link.h)
+	ipv6MinMTU      = 1280 // IPV6_MIN_MTU (net/ipv6.h)
+)

@@ -302,3 +302,27 @@ func v6Addrs(t *testing.T, l netlink.Link) []netlink.Addr {
 	}
 	return addrs
 }
+
+// TestCreateVethSmallMTU: a host end whose MTU is too small for IPv6 has no
+// IPv6 settings to take, and the veths created after it still get no
+// link-local address.
+func TestCreateVethSmallMTU(t *testing.T) {
+	const stack = "vethsmall"
+	k := newKernel(t, stack)
+	_, small := vethFixture(t, k, stack, "np-vm", "vm-small")
+	cleanupNetns(t, "vm-big")
+	big := emptyNetns("big", "vm-big")
+	do(t, k, model.Step{Kind: model.StepCreateNetns, Owner: big.Owner, Netns: big})
+	v1 := testVeth(stack, "small", "eth0", "np-vm", "172.30.0.10/16")
+	v1.MTU = 1000
+	v2 := testVeth(stack, "big", "eth0", "np-vm", "172.30.0.11/16")
+	do(t, k,
+		model.Step{Kind: model.StepCreateVeth, Owner: small.Owner, Netns: small, Veth: v1},
+		model.Step{Kind: model.StepCreateVeth, Owner: big.Owner, Netns: big, Veth: v2})
+	if got := observedVeth(t, k, stack, "vm-small", "eth0"); got == nil || got.MTU != 1000 {
+		t.Fatalf("observed %+v, want MTU 1000", got)
+	}
+	if addrs := v6Addrs(t, linkWhenUp(t, v2.HostName)); len(addrs) != 0 {
+		t.Errorf("host end %s made after a small-MTU one has IPv6 addresses %v, want none", v2.HostName, addrs)
+	}
+}
