@@ -43,8 +43,9 @@ type Kernel struct {
 	// process deleted, read just before: the conntrack flush that follows a
 	// destroy can no longer read it from the table.
 	deletedDNAT map[string]uint64
-	// hostEndIPv6 is whether the kernel takes IPv6 settings for links,
-	// until it refuses one (see noLinkLocal).
+	// hostEndIPv6 is whether the kernel takes IPv6 settings for links:
+	// true until it refuses them for a link large enough for IPv6, as a
+	// kernel without IPv6 does (see attachHostEnd).
 	hostEndIPv6 atomic.Bool
 }
 

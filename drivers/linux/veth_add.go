@@ -70,8 +70,8 @@ func (k *Kernel) addVethPair(s vethSpec) (int, error) {
 // oneQueue asks for one transmit and one receive queue. A veth is born with
 // a queue per CPU and, unless told otherwise, the kernel then shrinks it to
 // one (veth_init_queues), waiting out an expedited RCU grace period per end
-// under the rtnl lock: 2 of the 3 grace periods of creating a pair, and the
-// lock every other worker waits on. Born with one queue, it ends the same.
+// while it holds the rtnl lock every other worker waits on (202 waits for
+// 100 containers, perf sched). Born with one queue, it ends the same.
 func oneQueue() []*nl.RtAttr {
 	return []*nl.RtAttr{
 		nl.NewRtAttr(unix.IFLA_NUM_TX_QUEUES, nl.Uint32Attr(1)),
