@@ -68,13 +68,16 @@ func (s *nlSock) dump(typ int, resType uint16, f func(m []byte) error, data ...n
 	return s.exchange(typ, unix.NLM_F_DUMP, resType, f, data...)
 }
 
-// get sends one request and hands its answer of type resType to f.
+// get sends one request and hands its answer of type resType to f. It asks
+// for no acknowledgement: the answer, or the error that replaces it, is the
+// whole reply, and an ACK would cost one more receive per namespace read.
 func (s *nlSock) get(typ int, resType uint16, f func(m []byte) error, data ...nl.NetlinkRequestData) error {
-	return s.exchange(typ, unix.NLM_F_ACK, resType, f, data...)
+	return s.exchange(typ, 0, resType, f, data...)
 }
 
 // exchange sends a request and reads up to its NLMSG_DONE, or the
-// NLMSG_ERROR that acknowledges it.
+// NLMSG_ERROR that acknowledges it; a request that is neither a dump nor
+// asks for an ACK ends with its one answer.
 func (s *nlSock) exchange(typ, flags int, resType uint16, f func(m []byte) error, data ...nl.NetlinkRequestData) error {
 	req := nl.NewNetlinkRequest(typ, flags)
 	for _, d := range data {
@@ -85,6 +88,7 @@ func (s *nlSock) exchange(typ, flags int, resType uint16, f func(m []byte) error
 	if err := unix.Sendto(s.fd, req.Serialize(), 0, &unix.SockaddrNetlink{Family: unix.AF_NETLINK}); err != nil {
 		return fmt.Errorf("send: %w", err)
 	}
+	oneAnswer := flags&(unix.NLM_F_DUMP|unix.NLM_F_ACK) == 0
 	var ferr error
 	interrupted := false
 	for {
@@ -130,6 +134,9 @@ func (s *nlSock) exchange(typ, flags int, resType uint16, f func(m []byte) error
 			}
 			if typ == resType && ferr == nil {
 				ferr = f(payload)
+			}
+			if typ == resType && oneAnswer {
+				return ferr
 			}
 		}
 	}
