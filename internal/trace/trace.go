@@ -6,13 +6,43 @@ package trace
 import (
 	"fmt"
 	"os"
+	"sync"
+	"syscall"
 	"time"
 )
 
 var on = os.Getenv("NETPLAN_TRACE") != ""
 
-// Since prints how long what took since start.
-func Since(what string, start time.Time) { print("", what, start) }
+// Since prints how long what took since start, and the CPU time the whole
+// process used since the last such line: top-level steps run one after
+// another, so that is what the step cost the machine, every thread
+// included. A step whose CPU time is less than twice its wall time on two
+// CPUs left one of them idle.
+func Since(what string, start time.Time) {
+	if !on {
+		return
+	}
+	wall := float64(time.Since(start).Microseconds()) / 1000
+	fmt.Fprintf(os.Stderr, "trace: %-28s %8.2f ms  (cpu %6.2f ms)\n", what, wall, cpuSinceLast())
+}
+
+var (
+	cpuMu   sync.Mutex
+	lastCPU time.Duration
+)
+
+func cpuSinceLast() float64 {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	now := time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	cpuMu.Lock()
+	defer cpuMu.Unlock()
+	d := now - lastCPU
+	lastCPU = now
+	return float64(d.Microseconds()) / 1000
+}
 
 // Part prints, indented, how long one part of a larger step took.
 func Part(what string, start time.Time) { print("  ", what, start) }
