@@ -71,7 +71,7 @@ func (e plainError) Error() string { return string(e) }
 
 func (a *app) run(args []string) int {
 	defer startProfile(a.stderr)()
-	defer trace.Since("command", time.Now())
+	defer trace.Total("command", time.Now())
 	err := a.cliApp().RunContext(context.Background(), args)
 	var code exitCode
 	var plain plainError
