@@ -1,4 +1,3 @@
-// Command netplan declares Linux container networking in HCL and makes the kernel match it.
 package main
 
 import (

@@ -1,6 +1,3 @@
-// Package trace prints timing lines on stderr when NETPLAN_TRACE is set: a
-// hidden aid for finding where a command spends its time. Nothing depends on
-// its output; `make bench` times whole commands.
 package trace
 
 import (
