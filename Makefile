@@ -4,7 +4,7 @@ BIN     := bin
 PKGS    := ./...
 FUZZ_N  ?= 300x
 
-.PHONY: all build test unit fuzz-short fuzz demo lint bench clean
+.PHONY: all build test unit race fuzz-short fuzz demo lint bench clean
 
 all: build
 
@@ -15,10 +15,18 @@ build:
 	$(GO) build -o $(BIN)/peer ./e2e/peer
 
 # Every test: unit tests, kernel integration tests and end-to-end tests (these
-# run inside their own sandboxes and need root), then short fuzz runs.
+# run inside their own sandboxes and need root), the race detector over the
+# packages that run goroutines of their own, then short fuzz runs.
 test: lint
 	$(GO) test -count=1 -timeout 40m $(PKGS)
+	$(MAKE) race
 	$(MAKE) fuzz-short
+
+# Parsing and decoding in parallel, the planner's goroutines, apply's
+# workers and the namespace readers, under the race detector (cgo: gcc is
+# on the machine image).
+race:
+	$(GO) test -race -count=1 -timeout 20m ./config/... ./planner/... ./apply/... ./drivers/...
 
 fuzz-short:
 	$(GO) test -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZ_N) ./config
