@@ -71,11 +71,9 @@ func processCPU() time.Duration {
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 // Part prints, indented, how long one part of a larger step took.
-func Part(what string, start time.Time) { print("  ", what, start) }
-
-func print(indent, what string, start time.Time) {
+func Part(what string, start time.Time) {
 	if on {
-		fmt.Fprintf(os.Stderr, "trace: %s%-*s %8.2f ms\n", indent, 28-len(indent), what, float64(time.Since(start).Microseconds())/1000)
+		fmt.Fprintf(os.Stderr, "trace:   %-26s %8.2f ms\n", what, ms(time.Since(start)))
 	}
 }
 
