@@ -30,10 +30,12 @@ race:
 
 fuzz-short:
 	$(GO) test -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZ_N) ./config
+	$(GO) test -run '^$$' -fuzz '^FuzzParseInParts$$' -fuzztime $(FUZZ_N) ./config
 	$(GO) test -run '^$$' -fuzz '^FuzzRead$$' -fuzztime $(FUZZ_N) ./planfile
 
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime 5m ./config
+	$(GO) test -run '^$$' -fuzz '^FuzzParseInParts$$' -fuzztime 5m ./config
 	$(GO) test -run '^$$' -fuzz '^FuzzRead$$' -fuzztime 5m ./planfile
 
 demo: build

@@ -24,10 +24,10 @@ const partBytes = 1024
 // of a few top-level items each, the file yields small slices, and the
 // parts parse on every CPU at once.
 //
-// A part starts on a line that begins with a letter, right after a line
-// holding only "}", so it starts at the beginning of a top-level item
-// unless that line is inside a heredoc, a block comment or a multi-line
-// expression. Then some part does not parse by itself, and the file is
+// A part starts on a line that begins with a letter or a comment, after a
+// line holding only "}" and any blank lines, so it starts at the beginning
+// of a top-level item (or of the comments above one) unless that "}" is
+// inside a heredoc, a block comment or a multi-line expression. Then some part does not parse by itself, and the file is
 // parsed whole instead: parts are trusted only when every one parses
 // without a diagnostic, each ends where hcl says the next begins, and no
 // top-level attribute repeats across parts (ParseConfig reports that).
@@ -56,6 +56,14 @@ func parseInParts(src []byte, filename string, size int) (*hcl.File, hcl.Diagnos
 		wg.Go(func() {
 			for i := range next {
 				p := parts[i]
+				// The first part stays hcl's: its file's navigation
+				// becomes the whole file's (see join).
+				if i > 0 {
+					if body, ok := parseLiterals(src, filename, p.start, p.end); ok {
+						files[i] = &hcl.File{Body: body}
+						continue
+					}
+				}
 				f, diags := hclsyntax.ParseConfig(src[p.start.Byte:p.end], filename, p.start)
 				files[i], failed[i] = f, len(diags) > 0
 			}
@@ -75,11 +83,12 @@ type part struct {
 	end   int
 }
 
-// splitParts cuts src before lines that begin with an ASCII letter and
-// follow a line "}", into parts of at least size bytes. Lines are counted
-// as hcl does for LF and CRLF endings; a lone CR would make hcl's count
-// differ, which join detects. A letter, not a byte-order mark, starts every
-// part after the first, so none loses its first bytes to BOM stripping.
+// splitParts cuts src before lines that begin with an ASCII letter or a
+// comment and follow a line "}" and blank lines, into parts of at least
+// size bytes. Lines are counted as hcl does for LF and CRLF endings; a lone
+// CR would make hcl's count differ, which join detects. A letter or a
+// comment, not a byte-order mark, starts every part after the first, so
+// none loses its first bytes to BOM stripping.
 func splitParts(src []byte, size int) []part {
 	var parts []part
 	start, line := hcl.InitialPos, 1
@@ -89,7 +98,7 @@ func splitParts(src []byte, size int) []part {
 		}
 		line++
 		cut := i + 1
-		if cut-start.Byte < size || cut >= len(src) || !isLetter(src[cut]) || !closesLine(src, i) {
+		if cut-start.Byte < size || cut >= len(src) || !startsItem(src[cut]) || !closesLine(src, i) {
 			continue
 		}
 		parts = append(parts, part{start: start, end: cut})
@@ -98,10 +107,27 @@ func splitParts(src []byte, size int) []part {
 	return append(parts, part{start: start, end: len(src)})
 }
 
-// closesLine reports whether the line ending at the newline src[nl] is "}".
+// closesLine reports whether the line ending at the newline src[nl] is
+// "}", or blank after a line "}". Hand-written files leave a blank line
+// between blocks.
 func closesLine(src []byte, nl int) bool {
-	return nl >= 1 && src[nl-1] == '}' && (nl == 1 || src[nl-2] == '\n')
+	for {
+		start := nl
+		for start > 0 && (src[start-1] == ' ' || src[start-1] == '\t') {
+			start--
+		}
+		if start == 0 || src[start-1] == '\n' { // blank: look at the line above
+			if start == 0 {
+				return false
+			}
+			nl = start - 1
+			continue
+		}
+		return start == nl && src[nl-1] == '}' && (nl == 1 || src[nl-2] == '\n')
+	}
 }
+
+func startsItem(b byte) bool { return isLetter(b) || b == '#' || b == '/' }
 
 func isLetter(b byte) bool { return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' }
 

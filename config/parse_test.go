@@ -34,6 +34,21 @@ var partsCases = map[string]string{
 	"no newline":    "a {\n}\nb {}",
 	"comments":      "a {\n}\n# c\nb {\n}\n// d\nc {\n}\n",
 	"blank lines":   "a {\n}\n\n\nb {\n}\n",
+	// The plain subset parseLiterals takes, and its edges.
+	"literals":      "a {\n}\nb \"x\" y {\n  s = \"v\" # c\n  n = 8080 // d\n  t = true\n  f = false\n  z = null\n  c_1-x { }\n  d {}\n}\ne = 1",
+	"not literals":  "a {\n}\nb {\n  n = 1.5\n  m = 1e3\n  o = -1\n}\nc {\n  s = \"\"\n}\nd {\n  r = [1]\n}\ne {\n  s = \"a\\\"b\"\n}\nf {\n  s = \"$${x}\"\n}\n",
+	"one-line body": "a {\n}\nb { x = 1 }\nc {\n}\n",
+	"repeat inside": "a {\n}\nb {\n  x = 1\n  x = 2\n}\n",
+	"after brace":   "a {\n}\nb {\n} c\nd {\n}\n",
+	"bare value":    "a {\n}\nb {\n  x = truex\n  y = true.z\n}\n",
+	"value on next": "a {\n}\nb {\n  x =\n  1\n}\n",
+	"eof in block":  "a {\n}\nb {\n  x = 1\n",
+	"eof in string": "a {\n}\nb \"x",
+	"eof comment":   "a {\n}\nb {\n}\n# end",
+	"trailing sp":   "a {\n}\nb {\n}\n  \t",
+	"underscore":    "a {\n}\n_b \"_\" {\n  _x = \"%\"\n}\n",
+	"references":    "a {\n}\nb {\n  x = var.a.b-c\n  y = local.x[0]\n  z = f(1)\n}\nc {\n  x = var. a\n  y = var.0\n  z = true.a\n}\n",
+	"hand-written":  handWritten,
 }
 
 // parseInParts returns exactly what hclsyntax.ParseConfig returns for the
@@ -88,4 +103,46 @@ func FuzzParseInParts(f *testing.F) {
 		f.Add([]byte(src))
 	}
 	f.Fuzz(func(t *testing.T, src []byte) { checkParts(t, src) })
+}
+
+// handWritten is a configuration as a person writes one: blank lines and
+// comments between blocks, references, aligned attributes.
+const handWritten = `# lab
+stack = "lab"
+
+network "front" {
+  subnet = var.front # from the caller
+}
+
+// the web tier
+container "web" {
+  network "front" {
+    ipv4_address = local.web_ip
+  }
+  publish {
+    host_port      = 8080
+    container_port = 80
+  }
+}
+
+container "db" {
+  network "front" {}
+}
+`
+
+// The configuration of make bench, and one written by hand, keep to the
+// subset parseLiterals parses: every part after the first takes the fast
+// path. (The differential tests above check what it returns.)
+func TestParseLiteralsTakesPlainParts(t *testing.T) {
+	for name, src := range map[string][]byte{"bench": []byte(benchConfig(1001)), "hand-written": []byte(handWritten)} {
+		parts := splitParts(src, 1)
+		if len(parts) < 3 {
+			t.Errorf("%s: %d parts", name, len(parts))
+		}
+		for _, p := range parts[1:] {
+			if _, ok := parseLiterals(src, "t.hcl", p.start, p.end); !ok {
+				t.Errorf("%s: refused %q", name, src[p.start.Byte:p.end])
+			}
+		}
+	}
 }
