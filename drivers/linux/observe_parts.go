@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"sync"
 	"time"
 
 	"github.com/vishvananda/netlink/nl"
@@ -33,6 +34,18 @@ func (k *Kernel) ObserveParts(ctx context.Context, q drivers.Query, parts driver
 	k.SetStack(q.Stack)
 	st := model.NewState(q.Stack)
 	obs := &drivers.Observation{State: st}
+
+	// The firewall is read alongside the links and namespaces, as Observe
+	// does: its requests wait on the kernel as theirs do.
+	var (
+		wg      sync.WaitGroup
+		table   *drivers.Foreign
+		restErr error
+	)
+	wg.Go(func() {
+		table, restErr = readSysctlsAndFirewall(k.nft, k.nftGet, q, st, parts.Firewall, parts.Elements)
+	})
+	defer wg.Wait() // on an early return, never leave it writing st
 
 	t0 := time.Now()
 	links, err := k.hostLinks(append(append([]string{}, parts.Bridges...), parts.HostEnds...))
@@ -86,9 +99,9 @@ func (k *Kernel) ObserveParts(ctx context.Context, q drivers.Query, parts driver
 		return nil, err
 	}
 	k.joinNamespaces(q, obs, views, ends)
-	table, err := readSysctlsAndFirewall(k.nft, k.nftGet, q, st, parts.Firewall, parts.Elements)
-	if err != nil {
-		return nil, err
+	wg.Wait()
+	if restErr != nil {
+		return nil, restErr
 	}
 	if table != nil {
 		obs.Foreign = append(obs.Foreign, *table)
