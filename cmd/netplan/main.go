@@ -3,7 +3,6 @@ package main
 import (
 	"os"
 	"runtime"
-	"runtime/debug"
 
 	"github.com/netplan-dev/netplan/cli"
 )
@@ -13,12 +12,5 @@ import (
 func init() { runtime.LockOSThread() }
 
 func main() {
-	// A run lives for a fraction of a second and allocates a few tens of MB
-	// on a 1000-container stack; at the default GOGC the collector took
-	// about a third of the user CPU of a plan. Peak memory stays near
-	// 60 MB at 1000 containers. GOGC still overrides this.
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(400)
-	}
-	os.Exit(cli.Main(os.Args))
+	os.Exit(cli.Main(os.Args)) // cli.Main also tunes the collector (see tuneGC)
 }
