@@ -55,7 +55,18 @@ for n in $sizes; do
   base_down=$(run_ms "$here/scripts/baseline.sh" down "$n")
   settle
 
-  apply=$(run_ms "$netplan" apply -c "$cfg" -auto-approve)
+  # Apply from empty and destroy, three times each, alternating from a
+  # settled kernel: the median of each, like the small operations below.
+  applies=() destroys=()
+  for _ in 1 2 3; do
+    applies+=("$(run_ms "$netplan" apply -c "$cfg" -auto-approve)")
+    sleep 1
+    destroys+=("$(run_ms "$netplan" destroy -c "$cfg" -auto-approve)")
+    settle
+  done
+  apply=$(median3 "${applies[@]}")
+  destroy=$(median3 "${destroys[@]}")
+  mem_apply=$( (peak_mb "$netplan" apply -c "$cfg" -auto-approve) )
   sleep 1
   # The small operations are the median of three runs, each from the same
   # starting point (the untimed apply puts it back).
@@ -63,9 +74,6 @@ for n in $sizes; do
     "$(run_ms "$netplan" plan -c "$cfg" -detailed-exitcode)" "$(run_ms "$netplan" plan -c "$cfg" -detailed-exitcode)")
   add1=$(timed_change "$((n + 1))")
   port1=$(timed_change "$n" 19999)
-  destroy=$(run_ms "$netplan" destroy -c "$cfg" -auto-approve)
-  settle
-  mem_apply=$( (peak_mb "$netplan" apply -c "$cfg" -auto-approve) )
   "$netplan" destroy -c "$cfg" -auto-approve > /dev/null
   echo "$n $base_up $base_down $apply $noop $add1 $port1 $destroy $mem_apply"
   exit 0
