@@ -27,12 +27,15 @@ const partBytes = 1024
 // A part starts on a line that begins with a letter or a comment, after a
 // line holding only "}" and any blank lines, so it starts at the beginning
 // of a top-level item (or of the comments above one) unless that "}" is
-// inside a heredoc, a block comment or a multi-line expression. Then some part does not parse by itself, and the file is
-// parsed whole instead: parts are trusted only when every one parses
-// without a diagnostic, each ends where hcl says the next begins, and no
-// top-level attribute repeats across parts (ParseConfig reports that).
-// Invalid files are thus always parsed whole, so their diagnostics are
-// ParseConfig's own.
+// inside a heredoc, a block comment or a multi-line expression. Then some
+// part does not parse by itself, and the file is parsed whole instead:
+// parts are trusted only when every one parses without a diagnostic, each
+// ends where hcl says the next begins, and no top-level attribute repeats
+// across parts (ParseConfig reports that). Invalid files are thus always
+// parsed whole, so their diagnostics are ParseConfig's own.
+//
+// Every part but the first is parsed by parseLiterals when it keeps to
+// plain HCL, by hclsyntax otherwise.
 func parseConfig(src []byte, filename string) (*hcl.File, hcl.Diagnostics) {
 	return parseInParts(src, filename, partBytes)
 }
