@@ -8,6 +8,12 @@ func QueryFor(target *model.State) Query {
 	q := Query{Stack: target.Stack}
 	for name, b := range target.Bridges {
 		q.Bridges = append(q.Bridges, name)
+		if b.MAC != "" {
+			if q.BridgeMACs == nil {
+				q.BridgeMACs = map[string]string{}
+			}
+			q.BridgeMACs[name] = b.MAC
+		}
 		for _, a := range b.Addrs {
 			q.Subnets = append(q.Subnets, a.Masked())
 		}

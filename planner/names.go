@@ -7,7 +7,7 @@ import (
 )
 
 // Names is the part of Target that names things: the bridges with their
-// gateway prefixes, the namespaces (empty) and the sysctls. It is what an
+// gateway prefixes and MACs, the namespaces (empty) and the sysctls. It is what an
 // observation must ask about (drivers.QueryFor), and it costs no address
 // allocation and no firewall: names never depend on live addresses.
 // Errors of the configuration (two networks on one bridge...) are left to
@@ -19,6 +19,7 @@ func Names(d *model.Desired) *model.State {
 		t.Bridges[n.Bridge] = &model.Bridge{
 			Owner: model.NetworkAddress(n.Name),
 			Name:  n.Bridge,
+			MAC:   model.BridgeMAC(d.Stack, n.Name), // see drivers.Query.BridgeMACs
 			Addrs: []netip.Prefix{netip.PrefixFrom(n.Gateway, n.Subnet.Bits())},
 		}
 		if !n.Internal {

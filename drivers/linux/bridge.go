@@ -1,11 +1,14 @@
 package linux
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"net/netip"
+	"strings"
 
 	"github.com/vishvananda/netlink"
+	"golang.org/x/sys/unix"
 
 	"github.com/netplan-dev/netplan/model"
 )
@@ -15,8 +18,26 @@ func bridgeState(l rawLink, owner string, addrs []netip.Prefix) *model.Bridge {
 	return &model.Bridge{Owner: owner, Name: l.Name, MTU: l.MTU, MAC: l.MAC, Up: l.Up, Addrs: addrs}
 }
 
+// unfinishedBridge reports whether l is a bridge an apply killed between
+// making and labelling it (see drivers.Query.BridgeMACs): no alias at all,
+// the MAC netplan derives for the stack's network of that name (mac), and
+// nothing added yet, neither ports nor addresses.
+func unfinishedBridge(l rawLink, mac string, hv *hostView, addrs int) bool {
+	if l.Alias != "" || mac == "" || !strings.EqualFold(l.MAC, mac) || addrs > 0 {
+		return false
+	}
+	for _, p := range hv.ports {
+		if p.Master == l.Index {
+			return false
+		}
+	}
+	return true
+}
+
 // createBridge makes the bridge with its MTU and MAC, then labels it (an
-// alias given at creation is dropped) and adds its addresses.
+// alias given at creation is dropped) and adds its addresses. A bridge of
+// that name that an apply killed before labelling it is adopted (see
+// drivers.Query.BridgeMACs): its MAC is b's, and the rest is set here.
 func (k *Kernel) createBridge(b *model.Bridge) error {
 	fail := func(err error) error { return fmt.Errorf("create bridge %s (%s): %w", b.Name, b.Owner, err) }
 	label, err := k.label(b.Owner)
@@ -34,12 +55,24 @@ func (k *Kernel) createBridge(b *model.Bridge) error {
 	if b.Up {
 		attrs.Flags = net.FlagUp
 	}
-	br := &netlink.Bridge{LinkAttrs: attrs}
-	if err := k.host.LinkAdd(br); err != nil {
+	var br netlink.Link = &netlink.Bridge{LinkAttrs: attrs}
+	err = k.host.LinkAdd(br)
+	adopted := false
+	if errors.Is(err, unix.EEXIST) {
+		if l, ok := k.unfinishedBridgeLink(b); ok {
+			br, adopted, err = l, true, nil
+		}
+	}
+	if err != nil {
 		return fail(err)
 	}
 	if err := k.host.LinkSetAlias(br, label); err != nil {
 		return fail(fmt.Errorf("label: %w", err))
+	}
+	if adopted {
+		if err := setLink(k.host, br, b.MTU, b.MAC, b.Up); err != nil {
+			return fail(err)
+		}
 	}
 	for _, p := range b.Addrs {
 		if err := changeAddr(k.host, br, p, true); err != nil {
@@ -47,6 +80,17 @@ func (k *Kernel) createBridge(b *model.Bridge) error {
 		}
 	}
 	return nil
+}
+
+// unfinishedBridgeLink reads the link that holds b's name and returns it
+// when it is a bridge that a killed apply made for b and did not label:
+// no alias and b's MAC. Observe found it without ports or addresses.
+func (k *Kernel) unfinishedBridgeLink(b *model.Bridge) (netlink.Link, bool) {
+	l, err := k.host.LinkByName(b.Name)
+	if err != nil || l.Type() != "bridge" || l.Attrs().Alias != "" || b.MAC == "" {
+		return nil, false
+	}
+	return l, strings.EqualFold(l.Attrs().HardwareAddr.String(), b.MAC)
 }
 
 // ownedLink finds a host link that netplan may change or delete: one whose

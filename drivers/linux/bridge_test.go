@@ -105,3 +105,42 @@ func TestDeleteRefusesUnlabelledLink(t *testing.T) {
 	}
 	t.Log(err)
 }
+
+// TestUnfinishedBridgeAdopted: a bridge an apply made and was killed before
+// labelling (no alias, the MAC netplan derives for it, nothing added) is
+// neither the stack's nor foreign to Observe, and creating it adopts it.
+// Anything else holding the name stays foreign: a different MAC, an alias,
+// a port, an address.
+func TestUnfinishedBridgeAdopted(t *testing.T) {
+	const stack = "brunf"
+	k := newKernel(t, stack)
+	cleanupLinks(t, "np-unf", "np-unf-p")
+	b := testBridge(stack, "front", "np-unf")
+	b.MTU = 1400
+	q := drivers.Query{Stack: stack, Bridges: []string{"np-unf"}, BridgeMACs: map[string]string{"np-unf": b.MAC}}
+	killedCreate := "ip link add np-unf address " + b.MAC + " type bridge"
+
+	for _, c := range []struct{ name, shell string }{
+		{"other MAC", "ip link add np-unf address 02:00:00:00:00:99 type bridge"},
+		{"an alias", killedCreate + " && ip link set np-unf alias mine"},
+		{"a port", killedCreate + " && ip link add np-unf-p type veth peer name np-unf-q && ip link set np-unf-p master np-unf"},
+		{"an address", killedCreate + " && ip addr add 172.30.0.1/16 dev np-unf"},
+	} {
+		sh(t, c.shell)
+		obs := observe(t, k, q)
+		if len(obs.Foreign) != 1 || obs.State.Bridges["np-unf"] != nil {
+			t.Errorf("%s: foreign %+v, state %+v; want the bridge foreign", c.name, obs.Foreign, obs.State.Bridges)
+		}
+		sh(t, "ip link del np-unf; ip link del np-unf-p 2>/dev/null; true")
+	}
+
+	sh(t, killedCreate)
+	obs := observe(t, k, q)
+	if len(obs.Foreign) != 0 || len(obs.State.Bridges) != 0 {
+		t.Fatalf("unfinished bridge: foreign %+v, state %+v; want neither", obs.Foreign, obs.State.Bridges)
+	}
+	do(t, k, model.Step{Kind: model.StepCreateBridge, Owner: b.Owner, Bridge: b})
+	if got := observe(t, k, q).State.Bridges["np-unf"]; !reflect.DeepEqual(got, b) {
+		t.Fatalf("after create: %+v, want %+v", got, b)
+	}
+}

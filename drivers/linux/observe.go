@@ -131,10 +131,13 @@ func (k *Kernel) observeHost(q drivers.Query, obs *drivers.Observation) (*hostVi
 	own := map[int]bool{}
 	for _, l := range hv.bridges {
 		stack, owner, labelled := model.ParseLabel(l.Alias)
-		if labelled && stack == q.Stack {
+		switch {
+		case labelled && stack == q.Stack:
 			own[l.Index] = true
 			obs.State.Bridges[l.Name] = bridgeState(l, owner, addrs[l.Index])
-		} else if wanted[l.Name] {
+		case wanted[l.Name] && unfinishedBridge(l, q.BridgeMACs[l.Name], hv, len(addrs[l.Index])):
+			// Absent to the plan, which creates it; createBridge adopts it.
+		case wanted[l.Name]:
 			obs.Foreign = append(obs.Foreign, drivers.Foreign{Kind: "bridge", Name: l.Name, Detail: linkDetail(l, stack, labelled)})
 		}
 		delete(wanted, l.Name)
