@@ -30,10 +30,10 @@ type Query struct {
 	Sysctls []string       // sysctl keys to read into State.Sysctls
 	// BridgeMACs is the MAC netplan gives each bridge it would create, by
 	// name. A bridge is labelled in the request after the one that makes
-	// it; an unlabelled bridge with the name and the MAC of one of the
-	// stack's, and no ports, is one that a killed apply made and did not
-	// label. Observe reports it as neither the stack's nor foreign, so
-	// the plan creates it again, and creating it adopts it.
+	// it; a bridge with no alias, the name and the MAC of one of the
+	// stack's, and neither ports nor addresses, is one that a killed apply
+	// made and did not label. Observe reports it as neither the stack's
+	// nor foreign, so the plan creates it again, and creating it adopts it.
 	BridgeMACs map[string]string
 }
 
