@@ -124,7 +124,7 @@ func (p *literalParser) endOfItem() bool {
 // body parses items up to the end of the text, or, in a block, up to the
 // "}" it leaves unconsumed.
 func (p *literalParser) body(inBlock bool) (*hclsyntax.Body, bool) {
-	b := &hclsyntax.Body{Attributes: hclsyntax.Attributes{}, Blocks: hclsyntax.Blocks{}}
+	b := newBody()
 	for {
 		p.skipSpaces()
 		switch {
@@ -146,6 +146,11 @@ func (p *literalParser) body(inBlock bool) (*hclsyntax.Body, bool) {
 			return nil, false
 		}
 	}
+}
+
+// newBody is an empty body as hcl makes one: empty, not nil, maps and slices.
+func newBody() *hclsyntax.Body {
+	return &hclsyntax.Body{Attributes: hclsyntax.Attributes{}, Blocks: hclsyntax.Blocks{}}
 }
 
 // item parses an attribute or a block into b.
@@ -196,7 +201,7 @@ func (p *literalParser) block(typ string, typeRange hcl.Range) (*hclsyntax.Block
 	}
 	block.OpenBraceRange = p.one()
 	p.skipSpaces()
-	body := &hclsyntax.Body{Attributes: hclsyntax.Attributes{}, Blocks: hclsyntax.Blocks{}}
+	body := newBody()
 	if !p.at('}') {
 		// A body on the header's line holds one attribute: hcl's own
 		// single-line form, left to hcl.

@@ -7,9 +7,9 @@ import (
 )
 
 // Names is the part of Target that names things: the bridges with their
-// gateway prefixes and MACs, the namespaces (empty) and the sysctls. It is what an
-// observation must ask about (drivers.QueryFor), and it costs no address
-// allocation and no firewall: names never depend on live addresses.
+// gateway prefixes and MACs, the namespaces (empty) and the sysctls. It is
+// what an observation must ask about (drivers.QueryFor), and it costs no
+// address allocation and no firewall: names never depend on live addresses.
 // Errors of the configuration (two networks on one bridge...) are left to
 // Target, which runs after observing.
 func Names(d *model.Desired) *model.State {
