@@ -33,7 +33,9 @@ type Query struct {
 	// it; a bridge with no alias, the name and the MAC of one of the
 	// stack's, and neither ports nor addresses, is one that a killed apply
 	// made and did not label. Observe reports it as neither the stack's
-	// nor foreign, so the plan creates it again, and creating it adopts it.
+	// nor foreign but as Unfinished: a plan to build creates it again, and
+	// creating it adopts it; a plan to destroy deletes it, and deleting an
+	// unlabelled bridge checks its MAC against the one of its owner.
 	BridgeMACs map[string]string
 }
 
@@ -41,6 +43,9 @@ type Query struct {
 type Observation struct {
 	State   *model.State
 	Foreign []Foreign // sorted by Kind, then Name
+	// Unfinished is every bridge a killed apply made and did not label
+	// (see Query.BridgeMACs), as it is; its Owner is empty.
+	Unfinished []*model.Bridge
 }
 
 // Foreign is an object with a name the configuration wants that the stack does not own.

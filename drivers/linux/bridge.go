@@ -109,9 +109,19 @@ func (k *Kernel) ownedLink(name string) (l netlink.Link, found bool, err error) 
 	return l, true, nil
 }
 
-// deleteBridge deletes a bridge; one already gone is not an error.
-func (k *Kernel) deleteBridge(name string) error {
+// deleteBridge deletes owner's bridge; one already gone is not an error.
+// An unlabelled one is deleted only if it is unfinished (see
+// drivers.Query.BridgeMACs): its MAC is the one netplan derives for owner's
+// network in this stack, which no other bridge has.
+func (k *Kernel) deleteBridge(owner, name string) error {
 	l, found, err := k.ownedLink(name)
+	if err != nil && found {
+		if network, ok := strings.CutPrefix(owner, model.NetworkAddress("")); ok && k.currentStack() != "" {
+			if u, ok := k.unfinishedBridgeLink(&model.Bridge{Name: name, MAC: model.BridgeMAC(k.currentStack(), network)}); ok {
+				l, err = u, nil
+			}
+		}
+	}
 	if err == nil && found {
 		err = k.host.LinkDel(l)
 		if isNotFound(err) {

@@ -93,22 +93,37 @@ func TestBridgeDrift(t *testing.T) {
 	}
 }
 
-// TestDeleteRefusesUnlabelledLink: a bridge without a netplan label is never
-// deleted, whatever a step says.
-func TestDeleteRefusesUnlabelledLink(t *testing.T) {
-	k := newKernel(t, "refuse")
-	cleanupLinks(t, "np-notmine")
-	sh(t, "ip link add np-notmine type bridge")
-	err := k.Do(t.Context(), model.Step{Kind: model.StepDeleteBridge, Owner: "network.x", Link: "np-notmine"})
-	if err == nil || !linkExists("np-notmine") {
-		t.Fatalf("deleted an unlabelled bridge (err %v)", err)
+// TestDeleteUnlabelledBridge: a bridge without a netplan label is deleted
+// only when it is unfinished (see drivers.Query.BridgeMACs): no alias at all,
+// and the MAC netplan derives for the step owner's network in this stack.
+func TestDeleteUnlabelledBridge(t *testing.T) {
+	const stack = "refuse"
+	k := newKernel(t, stack)
+	cleanupLinks(t, "np-unl")
+	step := model.Step{Kind: model.StepDeleteBridge, Owner: model.NetworkAddress("x"), Link: "np-unl"}
+	for _, c := range []struct {
+		name, shell string
+		deleted     bool
+	}{
+		{"any MAC", "ip link add np-unl type bridge", false},
+		{"another network's MAC", "ip link add np-unl address " + model.BridgeMAC(stack, "y") + " type bridge", false},
+		{"another stack's MAC", "ip link add np-unl address " + model.BridgeMAC("other", "x") + " type bridge", false},
+		{"an alias", "ip link add np-unl address " + model.BridgeMAC(stack, "x") + " type bridge && ip link set np-unl alias mine", false},
+		{"unfinished", "ip link add np-unl address " + model.BridgeMAC(stack, "x") + " type bridge", true},
+	} {
+		sh(t, c.shell)
+		err := k.Do(t.Context(), step)
+		if gone := !linkExists("np-unl"); gone != c.deleted || (err == nil) != c.deleted {
+			t.Errorf("%s: deleted %v (err %v), want deleted %v", c.name, gone, err, c.deleted)
+		}
+		sh(t, "ip link del np-unl 2>/dev/null; true")
 	}
-	t.Log(err)
 }
 
 // TestUnfinishedBridgeAdopted: a bridge an apply made and was killed before
 // labelling (no alias, the MAC netplan derives for it, nothing added) is
-// neither the stack's nor foreign to Observe, and creating it adopts it.
+// neither the stack's nor foreign to Observe but unfinished, and creating it
+// adopts it.
 // Anything else holding the name stays foreign: a different MAC, an alias,
 // a port, an address.
 func TestUnfinishedBridgeAdopted(t *testing.T) {
@@ -128,8 +143,8 @@ func TestUnfinishedBridgeAdopted(t *testing.T) {
 	} {
 		sh(t, c.shell)
 		obs := observe(t, k, q)
-		if len(obs.Foreign) != 1 || obs.State.Bridges["np-unf"] != nil {
-			t.Errorf("%s: foreign %+v, state %+v; want the bridge foreign", c.name, obs.Foreign, obs.State.Bridges)
+		if len(obs.Foreign) != 1 || obs.State.Bridges["np-unf"] != nil || len(obs.Unfinished) != 0 {
+			t.Errorf("%s: foreign %+v, state %+v, unfinished %+v; want the bridge foreign", c.name, obs.Foreign, obs.State.Bridges, obs.Unfinished)
 		}
 		sh(t, "ip link del np-unf; ip link del np-unf-p 2>/dev/null; true")
 	}
@@ -138,6 +153,9 @@ func TestUnfinishedBridgeAdopted(t *testing.T) {
 	obs := observe(t, k, q)
 	if len(obs.Foreign) != 0 || len(obs.State.Bridges) != 0 {
 		t.Fatalf("unfinished bridge: foreign %+v, state %+v; want neither", obs.Foreign, obs.State.Bridges)
+	}
+	if len(obs.Unfinished) != 1 || obs.Unfinished[0].Name != "np-unf" || obs.Unfinished[0].MAC != b.MAC || obs.Unfinished[0].Owner != "" {
+		t.Fatalf("unfinished %+v, want np-unf with MAC %s and no owner", obs.Unfinished, b.MAC)
 	}
 	do(t, k, model.Step{Kind: model.StepCreateBridge, Owner: b.Owner, Bridge: b})
 	if got := observe(t, k, q).State.Bridges["np-unf"]; !reflect.DeepEqual(got, b) {

@@ -151,7 +151,7 @@ func (k *Kernel) Do(ctx context.Context, step model.Step) error {
 		}
 		return k.setBridge(step.Bridge)
 	case model.StepDeleteBridge:
-		return k.deleteBridge(step.Link)
+		return k.deleteBridge(step.Owner, step.Link)
 	case model.StepAddBridgeAddr:
 		return k.bridgeAddr(step.Link, step.Addr, true)
 	case model.StepDelBridgeAddr:

@@ -136,7 +136,9 @@ func (k *Kernel) observeHost(q drivers.Query, obs *drivers.Observation) (*hostVi
 			own[l.Index] = true
 			obs.State.Bridges[l.Name] = bridgeState(l, owner, addrs[l.Index])
 		case wanted[l.Name] && unfinishedBridge(l, q.BridgeMACs[l.Name], hv, len(addrs[l.Index])):
-			// Absent to the plan, which creates it; createBridge adopts it.
+			// Not in the State: a plan to build creates it, and createBridge
+			// adopts it. A plan to destroy adds it (see Query.BridgeMACs).
+			obs.Unfinished = append(obs.Unfinished, bridgeState(l, "", nil))
 		case wanted[l.Name]:
 			obs.Foreign = append(obs.Foreign, drivers.Foreign{Kind: "bridge", Name: l.Name, Detail: linkDetail(l, stack, labelled)})
 		}
