@@ -55,19 +55,51 @@ func (a *app) planConfig(ctx context.Context, k drivers.Kernel, cfg *config.Conf
 }
 
 // planDestroy plans the removal of everything stack owns. It needs no
-// configuration: observing by label finds every object of the stack.
-func (a *app) planDestroy(ctx context.Context, k drivers.Kernel, stack string) (*planned, error) {
-	q := drivers.QueryFor(model.NewState(stack))
+// configuration: observing by label finds every object of the stack. Given
+// the configuration (cfg, when not nil), it also removes the bridges an
+// apply was killed before labelling (see drivers.Query.BridgeMACs), which
+// only the configuration's network names can tell from others.
+func (a *app) planDestroy(ctx context.Context, k drivers.Kernel, stack string, cfg *config.Config) (*planned, error) {
+	bridges := model.NewState(stack) // the configuration's bridges, to ask about
+	if cfg != nil && cfg.Desired.Stack == stack {
+		for name, b := range planner.Names(cfg.Desired).Bridges {
+			bridges.Bridges[name] = &model.Bridge{Owner: b.Owner, Name: name, MAC: b.MAC}
+		}
+	}
+	q := drivers.QueryFor(bridges)
 	t0 := time.Now()
 	obs, err := k.Observe(ctx, q)
 	trace.Since("observe", t0)
 	if err != nil {
 		return nil, fmt.Errorf("observe stack %q: %w", stack, err)
 	}
-	p := planner.Diff(model.NewState(stack), obs.State)
+	observed := withUnfinished(obs, bridges)
+	p := planner.Diff(model.NewState(stack), observed)
 	p.Destroy = true
+	if observed != obs.State {
+		// The fingerprint is of the observation as Observe reports it, as
+		// the one that checks a saved plan will be.
+		p.Fingerprint = ""
+	}
 	complete(p, stack, obs.State)
 	return &planned{plan: p, query: q}, nil
+}
+
+// withUnfinished is the observed State with the unfinished bridges added,
+// owned by the network that would have made them (as bridges names them).
+func withUnfinished(obs *drivers.Observation, bridges *model.State) *model.State {
+	if len(obs.Unfinished) == 0 {
+		return obs.State
+	}
+	st := obs.State.Clone()
+	for _, u := range obs.Unfinished {
+		if b := bridges.Bridges[u.Name]; b != nil && st.Bridges[u.Name] == nil {
+			owned := *u
+			owned.Owner = b.Owner
+			st.Bridges[u.Name] = &owned
+		}
+	}
+	return st
 }
 
 // complete fills what a saved plan and the applier rely on, should the

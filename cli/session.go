@@ -69,7 +69,7 @@ func (a *app) open(ctx context.Context, command string, f configFlags, stack str
 // plan observes and plans the configuration, or the stack's removal.
 func (s *session) plan(ctx context.Context, destroy bool) (*planned, error) {
 	if destroy || s.cfg == nil {
-		return s.app.planDestroy(ctx, s.kernel, s.stack)
+		return s.app.planDestroy(ctx, s.kernel, s.stack, s.cfg)
 	}
 	return s.app.planConfig(ctx, s.kernel, s.cfg, s.app.color(s.flags))
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/netplan-dev/netplan/internal/sandbox"
+	"github.com/netplan-dev/netplan/model"
 )
 
 // manyContainers is how many containers the crash tests apply: enough that
@@ -218,6 +220,46 @@ func TestSIGKILLMidApplyConverges(t *testing.T) {
 	}
 	if killed < len(moments)/2 {
 		t.Fatalf("only %d of %d applies were killed in their middle", killed, len(moments))
+	}
+}
+
+// TestDestroyRemovesUnfinishedBridge: an apply killed between making its
+// bridge and labelling it leaves the bridge bare but with the MAC netplan
+// derives for it; a destroy given the configuration, which names the
+// network, removes it and leaves the host as before. A bridge of that name
+// with any other MAC is someone else's, and stays.
+func TestDestroyRemovesUnfinishedBridge(t *testing.T) {
+	h := newHost(t)
+	h.config(map[string]string{"netplan.hcl": manyConfig(2)})
+	before := h.snapshot()
+	h.Sh("ip link add np-many address " + model.BridgeMAC("crash", "many") + " type bridge")
+	if out, code := h.netplan("destroy", "-c", h.dir, "-auto-approve"); code != 0 ||
+		!strings.Contains(out, "# network.many will be destroyed") || !strings.Contains(out, "1 destroyed") {
+		t.Fatalf("destroy after a kill before the bridge's label: exit %d, want 0 and the bridge destroyed\n%s", code, out)
+	}
+	if err := h.settled(before); err != nil {
+		t.Fatal(err)
+	}
+
+	// The same through a saved plan, made with the configuration and
+	// applied without it: the plan holds the step, and the fingerprint
+	// still matches the host.
+	h.Sh("ip link add np-many address " + model.BridgeMAC("crash", "many") + " type bridge")
+	plan := filepath.Join(t.TempDir(), "destroy.plan")
+	h.mustNetplan("plan", "-destroy", "-c", h.dir, "-out", plan)
+	if out, code := h.netplan("apply", plan); code != 0 || !strings.Contains(out, "1 destroyed") {
+		t.Fatalf("apply of a saved destroy plan: exit %d, want 0 and the bridge destroyed\n%s", code, out)
+	}
+	if err := h.settled(before); err != nil {
+		t.Fatal(err)
+	}
+
+	h.Sh("ip link add np-many address 02:00:00:00:00:99 type bridge")
+	if out, code := h.netplan("destroy", "-c", h.dir, "-auto-approve"); code != 0 || strings.Contains(out, "network.many") {
+		t.Fatalf("destroy with another's bridge in the way: exit %d, want 0 and nothing destroyed\n%s", code, out)
+	}
+	if _, code := h.Run("ip", "link", "show", "np-many"); code != 0 {
+		t.Fatal("destroy deleted a bridge that is not the stack's")
 	}
 }
 
