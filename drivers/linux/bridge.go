@@ -115,9 +115,9 @@ func (k *Kernel) ownedLink(name string) (l netlink.Link, found bool, err error) 
 // network in this stack, which no other bridge has.
 func (k *Kernel) deleteBridge(owner, name string) error {
 	l, found, err := k.ownedLink(name)
-	if err != nil && found {
-		if network, ok := strings.CutPrefix(owner, model.NetworkAddress("")); ok && k.currentStack() != "" {
-			if u, ok := k.unfinishedBridgeLink(&model.Bridge{Name: name, MAC: model.BridgeMAC(k.currentStack(), network)}); ok {
+	if stack := k.currentStack(); err != nil && found && stack != "" {
+		if network, ok := strings.CutPrefix(owner, model.NetworkAddress("")); ok {
+			if u, ok := k.unfinishedBridgeLink(&model.Bridge{Name: name, MAC: model.BridgeMAC(stack, network)}); ok {
 				l, err = u, nil
 			}
 		}
