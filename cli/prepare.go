@@ -60,7 +60,10 @@ func (a *app) planConfig(ctx context.Context, k drivers.Kernel, cfg *config.Conf
 // apply was killed before labelling (see drivers.Query.BridgeMACs), which
 // only the configuration's network names can tell from others.
 func (a *app) planDestroy(ctx context.Context, k drivers.Kernel, stack string, cfg *config.Config) (*planned, error) {
-	bridges := model.NewState(stack) // the configuration's bridges, to ask about
+	// The configuration's bridges, by name and MAC only: their subnets,
+	// namespaces and sysctls would make the observation read routes and
+	// report foreign objects that a destroy has no use for.
+	bridges := model.NewState(stack)
 	if cfg != nil && cfg.Desired.Stack == stack {
 		for name, b := range planner.Names(cfg.Desired).Bridges {
 			bridges.Bridges[name] = &model.Bridge{Owner: b.Owner, Name: name, MAC: b.MAC}
