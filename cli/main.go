@@ -8,6 +8,7 @@ import (
 // Main runs the command line and returns the process exit code.
 func Main(args []string) int {
 	tuneGC()
+	useHugePages()
 	return newApp(os.Stdin, os.Stdout, os.Stderr).run(args)
 }
 
