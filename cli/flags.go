@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"errors"
 	"os"
 	"time"
@@ -59,6 +60,7 @@ func (a *app) color(f configFlags) bool {
 // loadConfig loads and validates the configuration, printing diagnostics
 // (warnings too). On errors it returns errReported.
 func (a *app) loadConfig(f configFlags) (*config.Config, error) {
+	useHugePages(sizeOfConfig(cmp.Or(f.path, ".")))
 	cfg, diags := a.load(config.Options{Path: f.path, Vars: f.vars, VarFiles: f.varFiles, Env: a.env})
 	if len(diags) > 0 {
 		config.WriteDiagnostics(a.stderr, filesOf(cfg), diags, a.color(f))

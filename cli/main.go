@@ -8,9 +8,11 @@ import (
 // Main runs the command line and returns the process exit code.
 func Main(args []string) int {
 	tuneGC()
-	useHugePages()
 	return newApp(os.Stdin, os.Stdout, os.Stderr).run(args)
 }
+
+// memoryLimit bounds the heap of a run (GOMEMLIMIT wins).
+const memoryLimit = 100 << 20
 
 // tuneGC trades memory for time in a short-lived process: a run builds its
 // whole picture of a stack once and exits, so the default collector (GOGC
@@ -22,6 +24,6 @@ func tuneGC() {
 		debug.SetGCPercent(400)
 	}
 	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(100 << 20)
+		debug.SetMemoryLimit(memoryLimit)
 	}
 }
