@@ -23,6 +23,7 @@ type applyFlags struct {
 	noRollback  bool
 	lockTimeout time.Duration
 	varsSet     bool // -var or -var-file given
+	noRefresh   bool
 }
 
 func (a *app) applyCommand() *ucli.Command {
@@ -30,7 +31,7 @@ func (a *app) applyCommand() *ucli.Command {
 		Name:      "apply",
 		Usage:     "make the kernel match the configuration, or apply a saved plan",
 		ArgsUsage: "[PLANFILE]",
-		Flags:     append(configFlagDefs(), lockFlags()...),
+		Flags:     append(append(configFlagDefs(), lockFlags()...), refreshFlag),
 		Action: func(c *ucli.Context) error {
 			if c.NArg() > 1 {
 				return fmt.Errorf("apply takes at most one argument, a saved plan (got %q); flags go before it", c.Args().Slice())
@@ -39,6 +40,7 @@ func (a *app) applyCommand() *ucli.Command {
 				configFlags: readConfigFlags(c), planFile: c.Args().First(),
 				autoApprove: c.Bool("auto-approve"), noRollback: c.Bool("no-rollback"),
 				lockTimeout: c.Duration("lock-timeout"), varsSet: c.IsSet("var") || c.IsSet("var-file"),
+				noRefresh: !c.Bool("refresh"),
 			})
 		},
 	}
@@ -56,6 +58,7 @@ func (a *app) apply(ctx context.Context, f applyFlags) error {
 		return err
 	}
 	defer s.close()
+	s.noRefresh = f.noRefresh
 	pl, err := s.plan(ctx, false)
 	if err != nil {
 		return err
@@ -68,6 +71,10 @@ func (a *app) apply(ctx context.Context, f applyFlags) error {
 	if err != nil {
 		return err
 	}
+	// The host is now what the plan promised, verified: what was read and
+	// verified inside its namespaces is the record a later -refresh=false
+	// plan starts from.
+	s.saveRecord()
 	if !ran {
 		fmt.Fprintln(a.stdout, "\nApply complete! Resources: 0 added, 0 changed, 0 destroyed.")
 		return nil
@@ -102,6 +109,9 @@ func (a *app) applySaved(ctx context.Context, f applyFlags) error {
 	res, err := s.execute(ctx, &planned{plan: p, query: q}, f.noRollback)
 	if err != nil {
 		return err
+	}
+	if !p.Destroy {
+		s.saveRecord()
 	}
 	verb := "Apply"
 	if p.Destroy {

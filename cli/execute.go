@@ -20,6 +20,7 @@ func (s *session) execute(ctx context.Context, pl *planned, noRollback bool) (ap
 	if err := s.preflight(ctx, pl); err != nil {
 		return apply.Result{}, err
 	}
+	s.dropRecord()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	sigs := make(chan os.Signal, 1)

@@ -20,6 +20,7 @@ type planFlags struct {
 	detailedExit bool
 	out          string
 	destroy      bool
+	noRefresh    bool
 }
 
 func (a *app) planCommand() *ucli.Command {
@@ -33,6 +34,7 @@ func (a *app) planCommand() *ucli.Command {
 			&ucli.BoolFlag{Name: "detailed-exitcode", Usage: "exit 0 with no changes, 2 with changes, 1 on error"},
 			&ucli.StringFlag{Name: "out", Usage: "save the plan to `FILE` for netplan apply FILE"},
 			&ucli.BoolFlag{Name: "destroy", Usage: "plan the removal of everything the stack owns"},
+			refreshFlag,
 		),
 		Action: func(c *ucli.Context) error {
 			if c.NArg() > 0 {
@@ -41,6 +43,7 @@ func (a *app) planCommand() *ucli.Command {
 			return a.plan(c.Context, planFlags{
 				configFlags: readConfigFlags(c), stack: c.String("stack"), json: c.Bool("json"),
 				detailedExit: c.Bool("detailed-exitcode"), out: c.String("out"), destroy: c.Bool("destroy"),
+				noRefresh: !c.Bool("refresh"),
 			})
 		},
 	}
@@ -55,6 +58,7 @@ func (a *app) plan(ctx context.Context, f planFlags) error {
 		return err
 	}
 	defer s.close()
+	s.noRefresh = f.noRefresh
 	pl, err := s.plan(ctx, f.destroy)
 	if err != nil {
 		return err

@@ -22,6 +22,9 @@ type session struct {
 	flags  configFlags
 	kernel drivers.Kernel
 	lock   *lock.Lock
+	// noRefresh is -refresh=false: the plan takes what it can from the
+	// stack's record (see refreshFlag).
+	noRefresh bool
 }
 
 // open loads the configuration unless stack is given, checks for root, takes
@@ -70,6 +73,11 @@ func (a *app) open(ctx context.Context, command string, f configFlags, stack str
 func (s *session) plan(ctx context.Context, destroy bool) (*planned, error) {
 	if destroy || s.cfg == nil {
 		return s.app.planDestroy(ctx, s.kernel, s.stack, s.cfg)
+	}
+	if s.noRefresh {
+		t0 := time.Now()
+		s.trustRecord()
+		trace.Since("read record", t0)
 	}
 	return s.app.planConfig(ctx, s.kernel, s.cfg, s.app.color(s.flags))
 }

@@ -54,3 +54,16 @@ type Foreign struct {
 	Name   string // link, namespace or table name, or the route's prefix
 	Detail string // who owns it when known (another stack's label, a link kind, a route's device)
 }
+
+// Recorder is a Kernel that can take what it would read inside a container's
+// namespace from a record of an earlier run instead, when what the host
+// shows of that namespace agrees with the record (drivers/linux does; see
+// its records.go for what the host shows and what a record misses). The
+// caller keeps the record between runs; plan and apply -refresh=false use it.
+type Recorder interface {
+	// Record describes what the observations so far read inside the
+	// stack's namespaces; after an apply, the host as verified.
+	Record() ([]byte, error)
+	// Trust hands a record to the next Observe of its stack.
+	Trust(record []byte) error
+}

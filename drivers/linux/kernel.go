@@ -47,6 +47,11 @@ type Kernel struct {
 	// true until it refuses them for a link large enough for IPv6, as a
 	// kernel without IPv6 does (see attachHostEnd).
 	hostEndIPv6 atomic.Bool
+	// records is what the last observations read inside the stack's
+	// namespaces, and trusted what Trust gave for the next Observe to take
+	// instead of reading (see records.go). Both are guarded by mu.
+	records map[string]nsRecord
+	trusted *recordFile
 }
 
 var _ drivers.Kernel = (*Kernel)(nil)

@@ -198,7 +198,13 @@ type nsView struct {
 	// peers maps each veth whose other end is in another namespace to that
 	// end's index there: how Observe finds the host ends (see hostEndsOf).
 	peers map[string]int
-	err   error
+	// inner maps the same veths to their own index, which their host
+	// ends name as their peer: what lets a record be checked from the host
+	// (see records.go).
+	inner map[string]int
+	// recorded says the view came from a record, not from a read.
+	recorded bool
+	err      error
 }
 
 // nsReader reads namespaces on one locked OS thread. To open a socket inside
@@ -311,9 +317,9 @@ func (r *nsReader) observe(name, stack string) nsView {
 		n.Veths[l.Name] = &model.Veth{Name: l.Name, MTU: l.MTU, MAC: l.MAC, Up: l.Up, Addrs: addrs[l.Index]}
 		if l.PeerNetns >= 0 {
 			if v.peers == nil {
-				v.peers = map[string]int{}
+				v.peers, v.inner = map[string]int{}, map[string]int{}
 			}
-			v.peers[l.Name] = l.Peer
+			v.peers[l.Name], v.inner[l.Name] = l.Peer, l.Index
 		}
 	}
 	v.state, v.id = n, id

@@ -60,16 +60,24 @@ func (k *Kernel) Observe(ctx context.Context, q drivers.Query) (*drivers.Observa
 		table, restErr = readSysctlsAndFirewall(k.nft, nil, q, st, true, nil)
 	})
 	t0 := time.Now()
-	views, nsErr := k.readNamespaces(ctx, q.Stack, nil)
+	trusted := k.takeTrusted(q.Stack)
+	views, nsErr := k.readNamespaces(ctx, q.Stack, nil, trusted)
 	trace.Part("observe namespaces", t0)
 	wg.Wait()
 	if err := cmp.Or(hostErr, nsErr, restErr); err != nil {
 		return nil, err
 	}
+	if len(trusted) > 0 {
+		var err error
+		if views, err = k.rereadContradicted(ctx, q.Stack, views, hv); err != nil {
+			return nil, err
+		}
+	}
 	ends, err := k.hostEndsOf(hv, views, q.Stack, own)
 	if err != nil {
 		return nil, err
 	}
+	k.remember(views, true)
 	k.joinNamespaces(q, obs, views, ends)
 	if table != nil {
 		obs.Foreign = append(obs.Foreign, *table)
@@ -186,8 +194,10 @@ func linkDetail(l rawLink, stack string, labelled bool) string {
 }
 
 // readNamespaces reads every named namespace (those in only, when only is
-// not nil) with a bounded pool of workers.
-func (k *Kernel) readNamespaces(ctx context.Context, stack string, only map[string]bool) ([]nsView, error) {
+// not nil) with a bounded pool of workers. A namespace with a record in
+// trusted is taken from it instead when its mount still holds the
+// namespace recorded; the caller checks the rest against the host.
+func (k *Kernel) readNamespaces(ctx context.Context, stack string, only map[string]bool, trusted map[string]nsRecord) ([]nsView, error) {
 	entries, err := k.namespaceNames(only)
 	if err != nil {
 		return nil, err
@@ -215,6 +225,12 @@ func (k *Kernel) readNamespaces(ctx context.Context, stack string, only map[stri
 				if i >= len(entries) {
 					return
 				}
+				if rec, ok := trusted[entries[i]]; ok {
+					if v, ok := recordedView(entries[i], stack, rec); ok {
+						views[i] = v
+						continue
+					}
+				}
 				views[i] = r.observe(entries[i], stack)
 			}
 		})
@@ -227,6 +243,42 @@ func (k *Kernel) readNamespaces(ctx context.Context, stack string, only map[stri
 		return nil, fmt.Errorf("observe: %w", readerErr)
 	}
 	return views, nil
+}
+
+// rereadContradicted reads again each namespace taken from a record that
+// the host contradicts (see contradicted).
+func (k *Kernel) rereadContradicted(ctx context.Context, stack string, views []nsView, hv *hostView) ([]nsView, error) {
+	again := map[string]bool{}
+	for _, v := range views {
+		if v.recorded && contradicted(v, hv, stack) {
+			again[v.name] = true
+		}
+	}
+	if trace.On() {
+		trace.Line(fmt.Sprintf("  namespaces read again: %d", len(again)))
+	}
+	if len(again) == 0 {
+		return views, nil
+	}
+	read, err := k.readNamespaces(ctx, stack, again, nil)
+	if err != nil {
+		return nil, err
+	}
+	byName := make(map[string]nsView, len(read))
+	for _, v := range read {
+		byName[v.name] = v
+	}
+	out := views[:0:0]
+	for _, v := range views {
+		if again[v.name] {
+			if fresh, ok := byName[v.name]; ok {
+				out = append(out, fresh)
+			}
+			continue
+		}
+		out = append(out, v)
+	}
+	return out, nil
 }
 
 // namespaceNames is the names of every named namespace, or of those in

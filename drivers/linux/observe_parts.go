@@ -94,10 +94,12 @@ func (k *Kernel) ObserveParts(ctx context.Context, q drivers.Query, parts driver
 	}
 	trace.Part("observe host links by name", t0)
 
-	views, err := k.readNamespaces(ctx, q.Stack, setOf(parts.Netns))
+	views, err := k.readNamespaces(ctx, q.Stack, setOf(parts.Netns), nil)
 	if err != nil {
 		return nil, err
 	}
+	k.forgetRecords(parts.Netns)
+	k.remember(views, false)
 	k.joinNamespaces(q, obs, views, ends)
 	wg.Wait()
 	if restErr != nil {

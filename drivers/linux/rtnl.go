@@ -23,7 +23,9 @@ type rawLink struct {
 	Name, Alias, Kind  string
 	MAC                string // lower-case colon form
 	Up                 bool
-	Port               portFlags // when the link is a bridge port
+	// Carrier is IFF_LOWER_UP: for a veth, that both ends are up.
+	Carrier bool
+	Port    portFlags // when the link is a bridge port
 	// Peer is a veth's other end, by its index in the namespace that
 	// PeerNetns names (the link's own when -1, IFLA_LINK_NETNSID).
 	Peer, PeerNetns int
@@ -63,7 +65,7 @@ func dumpLinks(d dumper, what string, data ...nl.NetlinkRequestData) ([]rawLink,
 
 func parseLink(m []byte) (rawLink, error) {
 	ifi := nl.DeserializeIfInfomsg(m)
-	l := rawLink{Index: int(ifi.Index), Up: ifi.Flags&unix.IFF_UP != 0, PeerNetns: -1}
+	l := rawLink{Index: int(ifi.Index), Up: ifi.Flags&unix.IFF_UP != 0, Carrier: ifi.Flags&unix.IFF_LOWER_UP != 0, PeerNetns: -1}
 	native := nl.NativeEndian()
 	u32 := func(v []byte) int {
 		if len(v) < 4 {

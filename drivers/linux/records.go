@@ -1,0 +1,156 @@
+package linux
+
+import (
+	"bytes"
+	"encoding/gob"
+	"fmt"
+	"strings"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/netplan-dev/netplan/model"
+)
+
+// A record is what this process last read inside each of the stack's
+// namespaces, for a later run to trust instead of reading it again (see
+// drivers.Recorder): reading a namespace takes a socket inside it and three
+// requests, 40-60 µs of CPU each, most of a 1000-container plan's work.
+//
+// The host shows a good deal of a namespace for nothing, since Observe reads
+// the host anyway: the mount at /run/netns/NAME (which namespace it is), and
+// for each veth its host end, by the index the container end names, with
+// that end's name, the index of its peer and its carrier (up only when both
+// ends are). A record is trusted while all of that still matches; a
+// namespace without veths is always read. What the host cannot show, and a
+// trusted record misses: addresses, routes, loopback and names changed by
+// hand inside a namespace that keeps its veths.
+type nsRecord struct {
+	Dev, Ino uint64       // the namespace's identity (nsID)
+	Netns    *model.Netns // as read; its host ends are joined afresh
+	Peers    map[string]int
+	Inner    map[string]int
+}
+
+// recordVersion changes whenever nsRecord or model.Netns does: a record of
+// another version is ignored, and every namespace read.
+const recordVersion = 1
+
+type recordFile struct {
+	Version int
+	Stack   string
+	Netns   map[string]nsRecord
+}
+
+// Record encodes what the last observations read inside the stack's
+// namespaces (drivers.Recorder).
+func (k *Kernel) Record() ([]byte, error) {
+	k.mu.Lock()
+	f := recordFile{Version: recordVersion, Stack: k.stack, Netns: make(map[string]nsRecord, len(k.records))}
+	for name, r := range k.records {
+		r.Netns = insideOnly(r.Netns)
+		f.Netns[name] = r
+	}
+	k.mu.Unlock()
+	var buf bytes.Buffer
+	if err := gob.NewEncoder(&buf).Encode(&f); err != nil {
+		return nil, fmt.Errorf("encode record: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// Trust makes the next Observe of the record's stack take each namespace
+// from rec, as long as the host still agrees with it (drivers.Recorder).
+func (k *Kernel) Trust(rec []byte) error {
+	var f recordFile
+	if err := gob.NewDecoder(bytes.NewReader(rec)).Decode(&f); err != nil {
+		return fmt.Errorf("decode record: %w", err)
+	}
+	if f.Version != recordVersion {
+		return fmt.Errorf("record of version %d, not %d", f.Version, recordVersion)
+	}
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.trusted = &f
+	return nil
+}
+
+// takeTrusted hands the records Trust gave for stack to one Observe: the
+// observations after it (verifying, rolling back) read what they read.
+func (k *Kernel) takeTrusted(stack string) map[string]nsRecord {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	f := k.trusted
+	k.trusted = nil
+	if f == nil || f.Stack != stack {
+		return nil
+	}
+	return f.Netns
+}
+
+// remember records the stack's namespaces among views; with all, views are
+// every namespace there is, and records of the others go.
+func (k *Kernel) remember(views []nsView, all bool) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if all || k.records == nil {
+		k.records = make(map[string]nsRecord, len(views))
+	}
+	for _, v := range views {
+		if v.state == nil || v.absent || v.err != nil {
+			delete(k.records, v.name)
+			continue
+		}
+		k.records[v.name] = nsRecord{Dev: v.id.dev, Ino: v.id.ino, Netns: v.state, Peers: v.peers, Inner: v.inner}
+	}
+}
+
+// forgetRecords drops the records of names, which an observation of parts
+// read again and may not have found.
+func (k *Kernel) forgetRecords(names []string) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	for _, name := range names {
+		delete(k.records, name)
+	}
+}
+
+// recordedView is the view rec gives of the namespace mounted at name, when
+// the mount still holds the namespace recorded.
+func recordedView(name, stack string, rec nsRecord) (nsView, bool) {
+	var st unix.Stat_t
+	if rec.Netns == nil || unix.Stat(netnsDir+"/"+name, &st) != nil || nsIDOf(&st) != (nsID{rec.Dev, rec.Ino}) {
+		return nsView{}, false
+	}
+	n := rec.Netns.Clone()
+	return nsView{name: name, label: model.Label(stack, n.Owner), state: n, id: nsIDOf(&st), peers: rec.Peers, inner: rec.Inner, recorded: true}, true
+}
+
+// contradicted says whether the host disagrees with a recorded view: every
+// veth's host end must be the port the record names, with the planner's name
+// for it, the container end as its peer, and a carrier that matches the
+// container end's state (which an end that is down cannot show).
+func contradicted(v nsView, hv *hostView, stack string) bool {
+	container, isContainer := strings.CutPrefix(v.state.Owner, model.ContainerAddress(""))
+	if !isContainer || len(v.state.Veths) == 0 {
+		return true
+	}
+	for iface, veth := range v.state.Veths {
+		host, named := v.peers[iface]
+		p, isPort := hv.ports[host]
+		if !named || !isPort || p.Name != model.HostVethName(stack, container, iface) ||
+			p.Peer != v.inner[iface] || !p.Up || p.Carrier != veth.Up {
+			return true
+		}
+	}
+	return false
+}
+
+// insideOnly is n without what joinVeths fills from the host ends, which a
+// trusted record gets afresh from the host.
+func insideOnly(n *model.Netns) *model.Netns {
+	c := n.Clone()
+	for _, v := range c.Veths {
+		v.HostName, v.Bridge, v.HostUp, v.Hairpin, v.Isolated = "", "", false, false, false
+	}
+	return c
+}
