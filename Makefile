@@ -32,11 +32,13 @@ fuzz-short:
 	$(GO) test -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZ_N) ./config
 	$(GO) test -run '^$$' -fuzz '^FuzzParseInParts$$' -fuzztime $(FUZZ_N) ./config
 	$(GO) test -run '^$$' -fuzz '^FuzzRead$$' -fuzztime $(FUZZ_N) ./planfile
+	$(GO) test -run '^$$' -fuzz '^FuzzRecordCodec$$' -fuzztime $(FUZZ_N) ./drivers/linux
 
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime 5m ./config
 	$(GO) test -run '^$$' -fuzz '^FuzzParseInParts$$' -fuzztime 5m ./config
 	$(GO) test -run '^$$' -fuzz '^FuzzRead$$' -fuzztime 5m ./planfile
+	$(GO) test -run '^$$' -fuzz '^FuzzRecordCodec$$' -fuzztime 5m ./drivers/linux
 
 demo: build
 	scripts/sandbox.sh scripts/demo.sh

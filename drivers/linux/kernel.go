@@ -52,6 +52,9 @@ type Kernel struct {
 	// instead of reading (see records.go). Both are guarded by mu.
 	records map[string]nsRecord
 	trusted *recordFile
+	// firewall is the stack's firewall as of an nftables generation, when
+	// known (see nft_gen.go); guarded by mu.
+	firewall *firewallAt
 }
 
 var _ drivers.Kernel = (*Kernel)(nil)
@@ -170,7 +173,9 @@ func (k *Kernel) Do(ctx context.Context, step model.Step) error {
 		k.mu.Lock()
 		deleted := k.deletedDNAT[step.Firewall.Table]
 		k.mu.Unlock()
-		return k.firewallDone(syncFirewallAfter(k.nft, step.Firewall, step.Prior, deleted))
+		err := k.firewallDone(syncFirewallAfter(k.nft, step.Firewall, step.Prior, deleted))
+		k.afterFirewallStep(step.Firewall, err)
+		return err
 	case model.StepDeleteFirewall:
 		if step.Firewall == nil {
 			return missing(step, "firewall")
@@ -181,6 +186,7 @@ func (k *Kernel) Do(ctx context.Context, step model.Step) error {
 			k.deletedDNAT[step.Firewall.Table] = dnatted
 			k.mu.Unlock()
 		}
+		k.afterFirewallStep(nil, err)
 		return k.firewallDone(err)
 	case model.StepFlushConntrack:
 		if len(step.Ports) == 0 || !k.conntrackNeedsWalk(model.TableName(k.currentStack())) {

@@ -1,9 +1,8 @@
 package linux
 
 import (
-	"bytes"
-	"encoding/gob"
 	"fmt"
+	"maps"
 	"strings"
 
 	"golang.org/x/sys/unix"
@@ -36,33 +35,30 @@ type nsRecord struct {
 const recordVersion = 1
 
 type recordFile struct {
-	Version int
-	Stack   string
-	Netns   map[string]nsRecord
+	Version  int
+	Stack    string
+	Netns    map[string]nsRecord
+	Firewall *firewallAt // nil when not known (see nft_gen.go)
 }
 
 // Record encodes what the last observations read inside the stack's
 // namespaces (drivers.Recorder).
 func (k *Kernel) Record() ([]byte, error) {
+	fw := k.knownFirewall()
 	k.mu.Lock()
-	f := recordFile{Version: recordVersion, Stack: k.stack, Netns: make(map[string]nsRecord, len(k.records))}
-	for name, r := range k.records {
-		r.Netns = insideOnly(r.Netns)
-		f.Netns[name] = r
-	}
+	f := recordFile{Version: recordVersion, Stack: k.stack, Netns: make(map[string]nsRecord, len(k.records)), Firewall: fw}
+	// Host ends are recorded as they were joined; a trusted record gets
+	// them afresh (contradicted asks that every veth's end be found).
+	maps.Copy(f.Netns, k.records)
 	k.mu.Unlock()
-	var buf bytes.Buffer
-	if err := gob.NewEncoder(&buf).Encode(&f); err != nil {
-		return nil, fmt.Errorf("encode record: %w", err)
-	}
-	return buf.Bytes(), nil
+	return encodeRecord(&f), nil
 }
 
 // Trust makes the next Observe of the record's stack take each namespace
 // from rec, as long as the host still agrees with it (drivers.Recorder).
 func (k *Kernel) Trust(rec []byte) error {
-	var f recordFile
-	if err := gob.NewDecoder(bytes.NewReader(rec)).Decode(&f); err != nil {
+	f, err := decodeRecord(rec)
+	if err != nil {
 		return fmt.Errorf("decode record: %w", err)
 	}
 	if f.Version != recordVersion {
@@ -70,21 +66,21 @@ func (k *Kernel) Trust(rec []byte) error {
 	}
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	k.trusted = &f
+	k.trusted = f
 	return nil
 }
 
 // takeTrusted hands the records Trust gave for stack to one Observe: the
 // observations after it (verifying, rolling back) read what they read.
-func (k *Kernel) takeTrusted(stack string) map[string]nsRecord {
+func (k *Kernel) takeTrusted(stack string) (map[string]nsRecord, *firewallAt) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	f := k.trusted
 	k.trusted = nil
 	if f == nil || f.Stack != stack {
-		return nil
+		return nil, nil
 	}
-	return f.Netns
+	return f.Netns, f.Firewall
 }
 
 // remember records the stack's namespaces among views; with all, views are
@@ -121,7 +117,9 @@ func recordedView(name, stack string, rec nsRecord) (nsView, bool) {
 	if rec.Netns == nil || unix.Stat(netnsDir+"/"+name, &st) != nil || nsIDOf(&st) != (nsID{rec.Dev, rec.Ino}) {
 		return nsView{}, false
 	}
-	n := rec.Netns.Clone()
+	// The record was decoded for this observation alone: its Netns is
+	// this view's to keep.
+	n := rec.Netns
 	return nsView{name: name, label: model.Label(stack, n.Owner), state: n, id: nsIDOf(&st), peers: rec.Peers, inner: rec.Inner, recorded: true}, true
 }
 
@@ -143,14 +141,4 @@ func contradicted(v nsView, hv *hostView, stack string) bool {
 		}
 	}
 	return false
-}
-
-// insideOnly is n without what joinVeths fills from the host ends, which a
-// trusted record gets afresh from the host.
-func insideOnly(n *model.Netns) *model.Netns {
-	c := n.Clone()
-	for _, v := range c.Veths {
-		v.HostName, v.Bridge, v.HostUp, v.Hairpin, v.Isolated = "", "", false, false, false
-	}
-	return c
 }

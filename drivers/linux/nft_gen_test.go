@@ -1,0 +1,82 @@
+package linux
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/google/nftables"
+
+	"github.com/netplan-dev/netplan/drivers"
+	"github.com/netplan-dev/netplan/model"
+)
+
+// TestFirewallFromRecord: a record carries the stack's firewall with the
+// nftables generation it was read at, or reached by this process's own
+// step. A kernel that trusts the record takes the firewall from it without
+// reading the table while the generation holds; any commit since, even to
+// another table, makes it read the table again.
+func TestFirewallFromRecord(t *testing.T) {
+	const stack = "fwrec"
+	fw := testFirewall(stack, 3)
+	k := newKernel(t, stack)
+	observeFirewallFn = observeFirewall // the real reader: this test is about the table
+	t.Cleanup(func() { _, _ = deleteFirewall(testNft(t), fw.Table) })
+	observe(t, k, drivers.Query{Stack: stack})
+	do(t, k, model.Step{Kind: model.StepSyncFirewall, Firewall: fw})
+	record, err := k.Record()
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// Reading the table now fails the observation: only a firewall taken
+	// from the record lets it through.
+	refuse := func(*nftables.Conn, *nlSock, string, *model.Firewall) (*model.Firewall, bool, error) {
+		return nil, false, errors.New("table read")
+	}
+	k2 := newKernel(t, stack)
+	observeFirewallFn = refuse
+	if err := k2.Trust(record); err != nil {
+		t.Fatal(err)
+	}
+	diffFirewall(t, observe(t, k2, drivers.Query{Stack: stack}).State.Firewall, fw)
+
+	sh(t, "nft add table ip fwrec-other && nft delete table ip fwrec-other")
+	k3 := newKernel(t, stack)
+	observeFirewallFn = refuse
+	if err := k3.Trust(record); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := k3.Observe(t.Context(), drivers.Query{Stack: stack}); err == nil {
+		t.Fatal("observe after another commit took the firewall from the record")
+	}
+	observeFirewallFn = observeFirewall
+	if err := k3.Trust(record); err != nil {
+		t.Fatal(err)
+	}
+	diffFirewall(t, observe(t, k3, drivers.Query{Stack: stack}).State.Firewall, fw)
+}
+
+// TestFirewallUnknownAfterOthersCommit: a commit of someone else's between
+// this process's read and its own step leaves the firewall unknown, and the
+// record without one.
+func TestFirewallUnknownAfterOthersCommit(t *testing.T) {
+	const stack = "fwrec2"
+	fw := testFirewall(stack, 2)
+	k := newKernel(t, stack)
+	observeFirewallFn = observeFirewall
+	t.Cleanup(func() { _, _ = deleteFirewall(testNft(t), fw.Table) })
+	observe(t, k, drivers.Query{Stack: stack})
+	sh(t, "nft add table ip fwrec2-other && nft delete table ip fwrec2-other")
+	do(t, k, model.Step{Kind: model.StepSyncFirewall, Firewall: fw})
+	record, err := k.Record()
+	if err != nil {
+		t.Fatal(err)
+	}
+	k2 := newKernel(t, stack)
+	if err := k2.Trust(record); err != nil {
+		t.Fatal(err)
+	}
+	if _, fwAt := k2.takeTrusted(stack); fwAt != nil {
+		t.Fatalf("record holds a firewall at generation %d after someone else's commit", fwAt.Gen)
+	}
+}
