@@ -1,6 +1,7 @@
 package linux
 
 import (
+	"fmt"
 	"net/netip"
 	"reflect"
 	"strings"
@@ -96,6 +97,34 @@ func FuzzRecordCodec(f *testing.F) {
 		}
 		if !reflect.DeepEqual(again, rec) {
 			t.Fatalf("round trip differs:\n%+v\n%+v", again, rec)
+		}
+	})
+}
+
+// BenchmarkRecordCodec: a record of 1000 containers, each publishing a
+// port, written and read back.
+func BenchmarkRecordCodec(b *testing.B) {
+	f := sampleRecord()
+	web := f.Netns["web"]
+	for i := range 1000 {
+		name := fmt.Sprintf("c%04d", i)
+		r := web
+		r.Ino += uint64(i)
+		r.Netns = &model.Netns{Owner: "container." + name, Name: name, LoUp: true, Gateway: web.Netns.Gateway, Veths: map[string]*model.Veth{"eth0": web.Netns.Veths["eth0"]}}
+		f.Netns[name] = r
+		f.Firewall.State.Ports = append(f.Firewall.State.Ports, model.PublishedPort{Owner: "container." + name, Protocol: "tcp", HostIP: netip.IPv4Unspecified(), HostPort: uint16(20000 + i), Addr: netip.MustParseAddr("10.0.3.4"), Port: 80})
+	}
+	text := encodeRecord(f)
+	b.Run("encode", func(b *testing.B) {
+		for b.Loop() {
+			encodeRecord(f)
+		}
+	})
+	b.Run(fmt.Sprintf("decode-%dKB", len(text)>>10), func(b *testing.B) {
+		for b.Loop() {
+			if _, err := decodeRecord(text); err != nil {
+				b.Fatal(err)
+			}
 		}
 	})
 }
