@@ -21,8 +21,8 @@ import (
 // that end's name, the index of its peer and its carrier (up only when both
 // ends are). A record is trusted while all of that still matches; a
 // namespace without veths is always read. What the host cannot show, and a
-// trusted record misses: addresses, routes, loopback and names changed by
-// hand inside a namespace that keeps its veths.
+// trusted record misses: addresses, routes, loopback, names and lo's label
+// changed by hand inside a namespace that keeps its veths.
 type nsRecord struct {
 	Dev, Ino uint64       // the namespace's identity (nsID)
 	Netns    *model.Netns // as read; its host ends are joined afresh
