@@ -18,7 +18,7 @@ const hugePageBallast = 64 << 20
 
 // hugePagesFrom is the size of configuration from which a run uses huge
 // pages. Setting them up costs a collection, 4-5 ms of a run (measured on
-// a one-network validate: 12-14 ms without, 16-21 with); a fresh page
+// a one-network validate: 11-14 ms without, 16-21 with); a fresh page
 // costs 11 µs, and a plan allocates about 20 KiB per container, which its
 // configuration describes in 170 bytes. So they pay from about 150
 // containers, 25 KiB of HCL.

@@ -17,8 +17,8 @@ import (
 // verified inside a namespace from the record that apply left, for each
 // namespace the host shows unchanged (its mount, its veths and their
 // carrier): the plan then costs what the change touches. The record cannot
-// see addresses, routes or loopback changed by hand inside a container; a
-// plan without the flag does.
+// see addresses, routes, loopback, names or labels changed by hand inside
+// a container; a plan without the flag does.
 var refreshFlag = &ucli.BoolFlag{Name: "refresh", Value: true,
 	Usage: "read inside every container; -refresh=false trusts what the last apply verified inside those the host shows unchanged"}
 
