@@ -13,7 +13,7 @@ import (
 // A record is what this process last read inside each of the stack's
 // namespaces, for a later run to trust instead of reading it again (see
 // drivers.Recorder): reading a namespace takes a socket inside it and three
-// requests, 40-60 µs of CPU each, most of a 1000-container plan's work.
+// requests, 50-70 µs of CPU each, most of a 1000-container plan's work.
 //
 // The host shows a good deal of a namespace for nothing, since Observe reads
 // the host anyway: the mount at /run/netns/NAME (which namespace it is), and
