@@ -51,7 +51,7 @@ type Kernel struct {
 	// namespaces, and trusted what Trust gave for the next Observe to take
 	// instead of reading (see records.go). Both are guarded by mu.
 	records map[string]nsRecord
-	trusted *recordFile
+	trusted *pendingRecord
 	// firewall is the stack's firewall as of an nftables generation, when
 	// known (see nft_gen.go); guarded by mu.
 	firewall *firewallAt

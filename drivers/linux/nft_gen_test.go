@@ -76,7 +76,7 @@ func TestFirewallUnknownAfterOthersCommit(t *testing.T) {
 	if err := k2.Trust(record); err != nil {
 		t.Fatal(err)
 	}
-	if _, fwAt := k2.takeTrusted(stack); fwAt != nil {
+	if _, fwAt := k2.takeTrusted(stack).decoded(); fwAt != nil {
 		t.Fatalf("record holds a firewall at generation %d after someone else's commit", fwAt.Gen)
 	}
 }

@@ -55,12 +55,15 @@ func (k *Kernel) Observe(ctx context.Context, q drivers.Query) (*drivers.Observa
 		defer trace.Part("observe host", time.Now())
 		hv, own, hostErr = k.observeHost(q, obs)
 	})
-	trusted, trustedFirewall := k.takeTrusted(q.Stack)
+	// A trusted record decodes while the host is read.
+	pending := k.takeTrusted(q.Stack)
 	wg.Go(func() {
 		defer trace.Part("observe sysctls+firewall", time.Now())
+		_, trustedFirewall := pending.decoded()
 		table, restErr = k.readSysctlsAndTable(q, st, trustedFirewall)
 	})
 	t0 := time.Now()
+	trusted, _ := pending.decoded()
 	views, nsErr := k.readNamespaces(ctx, q.Stack, nil, trusted)
 	trace.Part("observe namespaces", t0)
 	wg.Wait()

@@ -99,6 +99,17 @@ func (w *recordWriter) unum(n uint64) *recordWriter {
 func (w *recordWriter) flag(v bool) *recordWriter { return w.num(int64(bit(v))) }
 func (w *recordWriter) end()                      { w.b = append(w.b, '\n') }
 
+// decodeHeader reads a record's first line.
+func decodeHeader(data []byte) (version int, stack string, err error) {
+	first, _, _ := bytes.Cut(data, []byte("\n"))
+	t := &tokens{rest: string(first)}
+	if t.word() != recordMagic {
+		return 0, "", errors.New("not a netplan record")
+	}
+	version, stack = t.int(), t.str()
+	return version, stack, t.end()
+}
+
 func decodeRecord(data []byte) (*recordFile, error) {
 	f := &recordFile{Netns: map[string]nsRecord{}}
 	var (

@@ -7,6 +7,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/netplan-dev/netplan/internal/trace"
 	"github.com/netplan-dev/netplan/model"
 )
 
@@ -56,31 +57,66 @@ func (k *Kernel) Record() ([]byte, error) {
 
 // Trust makes the next Observe of the record's stack take each namespace
 // from rec, as long as the host still agrees with it (drivers.Recorder).
+// It checks the record's first line; Observe decodes the rest while it
+// reads the host, and reads everything when the rest does not decode.
 func (k *Kernel) Trust(rec []byte) error {
-	f, err := decodeRecord(rec)
+	version, stack, err := decodeHeader(rec)
 	if err != nil {
 		return fmt.Errorf("decode record: %w", err)
 	}
-	if f.Version != recordVersion {
-		return fmt.Errorf("record of version %d, not %d", f.Version, recordVersion)
+	if version != recordVersion {
+		return fmt.Errorf("record of version %d, not %d", version, recordVersion)
 	}
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	k.trusted = f
+	k.trusted = &pendingRecord{stack: stack, text: rec}
 	return nil
 }
 
-// takeTrusted hands the records Trust gave for stack to one Observe: the
-// observations after it (verifying, rolling back) read what they read.
-func (k *Kernel) takeTrusted(stack string) (map[string]nsRecord, *firewallAt) {
+// pendingRecord is a record handed to Trust, decoded by the Observe that
+// takes it.
+type pendingRecord struct {
+	stack string
+	text  []byte
+	done  chan struct{}
+	f     *recordFile // once done is closed; nil when the record did not decode
+}
+
+// takeTrusted hands the record Trust gave for stack to one Observe, which
+// starts decoding it: the observations after it (verifying, rolling back)
+// read what they read. nil when there is none for stack.
+func (k *Kernel) takeTrusted(stack string) *pendingRecord {
 	k.mu.Lock()
-	defer k.mu.Unlock()
-	f := k.trusted
+	p := k.trusted
 	k.trusted = nil
-	if f == nil || f.Stack != stack {
+	k.mu.Unlock()
+	if p == nil || p.stack != stack {
+		return nil
+	}
+	p.done = make(chan struct{})
+	go func() {
+		defer close(p.done)
+		f, err := decodeRecord(p.text)
+		if err != nil {
+			trace.Line("record not used: " + err.Error())
+			return
+		}
+		p.f = f
+	}()
+	return p
+}
+
+// decoded waits for the record and returns what it holds; nothing for a
+// nil or undecodable record.
+func (p *pendingRecord) decoded() (map[string]nsRecord, *firewallAt) {
+	if p == nil {
 		return nil, nil
 	}
-	return f.Netns, f.Firewall
+	<-p.done
+	if p.f == nil {
+		return nil, nil
+	}
+	return p.f.Netns, p.f.Firewall
 }
 
 // remember records the stack's namespaces among views; with all, views are
