@@ -10,6 +10,7 @@ import (
 	ucli "github.com/urfave/cli/v2"
 
 	"github.com/netplan-dev/netplan/planfile"
+	"github.com/netplan-dev/netplan/planner"
 	"github.com/netplan-dev/netplan/render"
 )
 
@@ -90,6 +91,9 @@ func (a *app) plan(ctx context.Context, f planFlags) error {
 }
 
 func writePlanFile(path string, pl *planned) error {
+	if pl.plan.Fingerprint == "" {
+		pl.plan.Fingerprint = planner.Fingerprint(pl.plan.Observed)
+	}
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
 	if err != nil {
 		return fmt.Errorf("save plan: %w", err)

@@ -79,11 +79,9 @@ func (a *app) planDestroy(ctx context.Context, k drivers.Kernel, stack string, c
 	observed := withUnfinished(obs, bridges)
 	p := planner.Diff(model.NewState(stack), observed)
 	p.Destroy = true
-	if observed != obs.State {
-		// The fingerprint is of the observation as Observe reports it, as
-		// the one that checks a saved plan will be.
-		p.Fingerprint = ""
-	}
+	// The fingerprint is of the observation as Observe reports it, without
+	// the unfinished bridges, as the one that checks a saved plan will be.
+	p.Fingerprint = planner.Fingerprint(obs.State)
 	complete(p, stack, obs.State)
 	return &planned{plan: p, query: q}, nil
 }
@@ -105,16 +103,13 @@ func withUnfinished(obs *drivers.Observation, bridges *model.State) *model.State
 	return st
 }
 
-// complete fills what a saved plan and the applier rely on, should the
-// planner have left it out.
+// complete fills what the applier relies on, should the planner have left
+// it out. A saved plan's fingerprint is writePlanFile's.
 func complete(p *planner.Plan, stack string, observed *model.State) {
 	if p.Stack == "" {
 		p.Stack = stack
 	}
 	if p.Observed == nil {
 		p.Observed = observed
-	}
-	if p.Fingerprint == "" {
-		p.Fingerprint = planner.Fingerprint(observed)
 	}
 }

@@ -33,11 +33,10 @@ func diffOwned(t *model.State, tNetns []string, observed *model.State, side *obs
 	d.firewall()
 	sortSteps(d.steps)
 	p := &Plan{
-		Stack:       t.Stack,
-		Steps:       d.steps,
-		Target:      t,
-		Observed:    side.state(),
-		Fingerprint: side.fingerprint(),
+		Stack:    t.Stack,
+		Steps:    d.steps,
+		Target:   t,
+		Observed: side.state(),
 	}
 	if p.Steps == nil {
 		p.Steps = []model.Step{}

@@ -7,17 +7,18 @@ import (
 )
 
 // observedSide is the part of a plan that depends only on the observed
-// State: its copy (Plan.Observed), its view (the Before of every change)
-// and its fingerprint. Each costs a few milliseconds on 1000 containers and
-// none needs the target, so they are built on other goroutines while the
+// State: its copy (Plan.Observed) and its view (the Before of every
+// change). Each costs a few milliseconds on 1000 containers and neither
+// needs the target, so they are built on another goroutine while the
 // target is computed and diffed. Everyone only reads the caller's State.
+// The fingerprint is not made here: only a saved plan needs one (see
+// Plan.Fingerprint).
 type observedSide struct {
-	sorted, cloned, viewed, hashed sync.WaitGroup
+	sorted, cloned, viewed sync.WaitGroup
 
 	netns []string // names of the namespaces, in order
 	o     *model.State
 	view  map[string]*resource
-	fp    string
 }
 
 func startObserved(observed *model.State) *observedSide {
@@ -25,7 +26,6 @@ func startObserved(observed *model.State) *observedSide {
 	s.sorted.Add(1)
 	s.cloned.Add(1)
 	s.viewed.Add(1)
-	s.hashed.Add(1)
 	go func() {
 		s.netns = sortedKeys(observed.Netns) // the copy has the same keys
 		s.sorted.Done()
@@ -33,12 +33,6 @@ func startObserved(observed *model.State) *observedSide {
 		s.cloned.Done()
 		s.view = newViewer().view(s.o, s.netns, nil, nil)
 		s.viewed.Done()
-	}()
-	go func() {
-		// The copy's fingerprint: a copy encodes as its original does.
-		s.sorted.Wait()
-		s.fp = hashState(observed, s.netns)
-		s.hashed.Done()
 	}()
 	return s
 }
@@ -64,10 +58,4 @@ func (s *observedSide) resources() map[string]*resource {
 // wait returns once nothing reads the observed State any more.
 func (s *observedSide) wait() {
 	s.viewed.Wait()
-	s.hashed.Wait()
-}
-
-func (s *observedSide) fingerprint() string {
-	s.hashed.Wait()
-	return s.fp
 }

@@ -23,13 +23,16 @@ func (a Action) JSONActions() []string {
 
 // Plan is the difference between a configuration and the live kernel.
 type Plan struct {
-	Stack       string           `json:"stack"`
-	Destroy     bool             `json:"destroy"`
-	Changes     []ResourceChange `json:"changes"`     // every resource, sorted by address, no-ops included
-	Steps       []model.Step     `json:"steps"`       // kernel operations, in phase order
-	Target      *model.State     `json:"target"`      // the State the steps lead to
-	Observed    *model.State     `json:"observed"`    // the live State the plan was made from (rollback returns to it)
-	Fingerprint string           `json:"fingerprint"` // hash of the observed State the plan was made from
+	Stack    string           `json:"stack"`
+	Destroy  bool             `json:"destroy"`
+	Changes  []ResourceChange `json:"changes"`  // every resource, sorted by address, no-ops included
+	Steps    []model.Step     `json:"steps"`    // kernel operations, in phase order
+	Target   *model.State     `json:"target"`   // the State the steps lead to
+	Observed *model.State     `json:"observed"` // the live State the plan was made from (rollback returns to it)
+	// Fingerprint is Fingerprint(Observed) once the plan is saved: the
+	// planner leaves it empty, since only a saved plan needs it (1-2 ms of
+	// CPU on 1000 containers, in every plan when it made one).
+	Fingerprint string `json:"fingerprint"`
 }
 
 // ResourceChange is one resource (network, container, sysctl, firewall table)

@@ -171,8 +171,10 @@ func TestFingerprint(t *testing.T) {
 	if Fingerprint(a) == Fingerprint(b) {
 		t.Error("fingerprint ignores a change")
 	}
-	if p := Diff(a, b); p.Fingerprint != Fingerprint(b) {
-		t.Error("plan fingerprint is not the observed State's")
+	// The plan's copy of the observed State fingerprints as the State does:
+	// that is what a saved plan records (the planner leaves it to the saver).
+	if p := Diff(a, b); Fingerprint(p.Observed) != Fingerprint(b) || p.Fingerprint != "" {
+		t.Errorf("plan: fingerprint %q, its Observed's differs from the observed State's: %v", p.Fingerprint, Fingerprint(p.Observed) != Fingerprint(b))
 	}
 }
 

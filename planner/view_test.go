@@ -83,8 +83,8 @@ func TestMakeDoesNotAlias(t *testing.T) {
 		t.Fatal(err)
 	}
 	before := Fingerprint(p.Observed)
-	if before != p.Fingerprint {
-		t.Error("plan fingerprint is not the observed State's")
+	if before != Fingerprint(observed) {
+		t.Error("the plan's copy of the observed State is not the observed State")
 	}
 	observed.Netns["web"].Veths["eth0"].Addrs[0] = pfx("10.0.0.1/8")[0]
 	observed.Firewall.Ports[0].Port = 1
