@@ -5,10 +5,11 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
-	"strings"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/netplan-dev/netplan/config"
 )
 
 // hugePageBallast is how much of the heap's address range is put on huge
@@ -62,24 +63,17 @@ func useHugePages(configBytes int64) {
 	}
 }
 
-// sizeOfConfig is how many bytes of HCL path holds: a file, or the *.hcl
-// files of a directory (0 when it cannot tell; the loader reports why).
+// sizeOfConfig is how many bytes the configuration at path holds (0 when
+// it cannot tell; the loader reports why).
 func sizeOfConfig(path string) int64 {
-	st, err := os.Stat(path)
-	if err != nil || !st.IsDir() {
-		if err != nil {
-			return 0
-		}
-		return st.Size()
-	}
-	ents, err := os.ReadDir(path)
+	names, err := config.Files(path)
 	if err != nil {
 		return 0
 	}
 	var n int64
-	for _, e := range ents {
-		if info, err := e.Info(); err == nil && !e.IsDir() && strings.HasSuffix(e.Name(), ".hcl") {
-			n += info.Size()
+	for _, name := range names {
+		if st, err := os.Stat(name); err == nil {
+			n += st.Size()
 		}
 	}
 	return n

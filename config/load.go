@@ -59,8 +59,9 @@ type source struct {
 	data []byte
 }
 
-// readSources reads path: a file, or every *.hcl file of a directory in name order.
-func readSources(path string) ([]source, error) {
+// Files names the files a configuration at path is made of: path itself,
+// or every *.hcl file of the directory path, in name order.
+func Files(path string) ([]string, error) {
 	st, err := os.Stat(path)
 	if err != nil {
 		return nil, fmt.Errorf("read configuration %q: %w", path, err)
@@ -81,6 +82,15 @@ func readSources(path string) ([]source, error) {
 		if len(names) == 0 {
 			return nil, fmt.Errorf("directory %q holds no .hcl files", path)
 		}
+	}
+	return names, nil
+}
+
+// readSources reads the files of the configuration at path (see Files).
+func readSources(path string) ([]source, error) {
+	names, err := Files(path)
+	if err != nil {
+		return nil, err
 	}
 	var srcs []source
 	for _, n := range names {
