@@ -123,7 +123,17 @@ func (k *Kernel) deleteBridge(owner, name string) error {
 		}
 	}
 	if err == nil && found {
-		err = k.host.LinkDel(l)
+		// Down first: the kernel removes a deleted bridge's ports one by
+		// one, and while the bridge is up each removal re-runs the port
+		// state selection over the ports left, rearming every port's
+		// multicast timers (O(ports²): 1000 ports took 340-370 ms to
+		// delete up, 50 ms down plus 270 ms to delete).
+		if l.Attrs().Flags&net.FlagUp != 0 {
+			err = k.host.LinkSetDown(l)
+		}
+		if err == nil {
+			err = k.host.LinkDel(l)
+		}
 		if isNotFound(err) {
 			err = nil
 		}

@@ -10,8 +10,8 @@ import (
 )
 
 // nsHandle is an open container namespace: its file (for PeerNamespace) and
-// one NETLINK_ROUTE socket inside it. Both keep the namespace alive, so they
-// are closed before the namespace is deleted.
+// one NETLINK_ROUTE socket inside it. Both keep the namespace alive: a
+// deleted namespace's handle is closed at the end of the phase (see hold).
 type nsHandle struct {
 	ns netns.NsHandle
 	h  *netlink.Handle
@@ -31,6 +31,9 @@ func (n *nsHandle) close() {
 type nsCache struct {
 	mu sync.Mutex
 	m  map[string]*nsHandle
+	// held keeps deleted namespaces alive until the end of the phase that
+	// deleted them (see hold).
+	held []*nsHandle
 }
 
 func newNsCache() *nsCache { return &nsCache{m: map[string]*nsHandle{}} }
@@ -72,6 +75,42 @@ func (c *nsCache) drop(name string) {
 	}
 }
 
+// hold forgets a namespace's handle, about to be deleted, but keeps the
+// namespace itself alive until releaseHeld, opening its file if no handle
+// is cached. The kernel tears a namespace down once nothing holds it, in a
+// worker that takes the rtnl lock for each batch of namespaces and waits
+// for RCU grace periods under it; when that runs alongside a bridge's
+// deletion in the same phase, each waits for the other (a 1000-container
+// destroy: the bridge took 370-440 ms instead of 270-340). Held to the
+// end of the phase, the namespaces are torn down after the bridge went,
+// as a batch of links that are no bridge's ports any more.
+// A namespace that cannot be opened is gone or going: nothing to hold.
+func (c *nsCache) hold(name string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n, ok := c.m[name]
+	if ok {
+		delete(c.m, name)
+	} else {
+		ns, err := netns.GetFromName(name)
+		if err != nil {
+			return
+		}
+		n = &nsHandle{ns: ns}
+	}
+	c.held = append(c.held, n)
+}
+
+// releaseHeld closes the handles hold kept.
+func (c *nsCache) releaseHeld() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, n := range c.held {
+		n.close()
+	}
+	c.held = nil
+}
+
 // keepOnly drops the handles of namespaces not in names: a namespace deleted
 // by hand must not be kept alive by a handle of ours.
 func (c *nsCache) keepOnly(names map[string]bool) {
@@ -86,6 +125,7 @@ func (c *nsCache) keepOnly(names map[string]bool) {
 }
 
 func (c *nsCache) closeAll() {
+	c.releaseHeld()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for name, n := range c.m {

@@ -3,6 +3,7 @@ package linux
 import (
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/netplan-dev/netplan/drivers"
 	"github.com/netplan-dev/netplan/internal/sandbox"
@@ -87,3 +88,35 @@ type constErr string
 func (e constErr) Error() string { return string(e) }
 
 const errHostEndAlive = constErr("host veth end outlived its namespace")
+
+// A namespace deleted in a phase stays alive, holding its veth, until the
+// phase ends, so the kernel tears it down after the phase's bridges went
+// and not alongside them; then it goes. Without the hold the kernel frees
+// a namespace 20-280 ms after its delete.
+func TestDeleteNetnsHeldToPhaseEnd(t *testing.T) {
+	const stack = "nshold"
+	k := newKernel(t, stack)
+	cleanupLinks(t, "np-nsk")
+	br, n := vethFixture(t, k, stack, "np-nsk", "nsk-web")
+	v := testVeth(stack, "web", "eth0", br.Name, "172.30.0.10/16")
+	do(t, k, model.Step{Kind: model.StepCreateVeth, Owner: n.Owner, Netns: n, Veth: v})
+
+	do(t, k, model.Step{Kind: model.StepDeleteNetns, Owner: n.Owner, Netns: n})
+	if netnsExists(t, n.Name) {
+		t.Fatal("the namespace's name outlived its delete")
+	}
+	time.Sleep(500 * time.Millisecond)
+	if !linkExists(v.HostName) {
+		t.Fatal("the namespace was torn down before the end of its phase")
+	}
+	k.EndPhase()
+	err := sandbox.Eventually(300, 10e6, func() error {
+		if linkExists(v.HostName) {
+			return errHostEndAlive
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
