@@ -5,6 +5,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"time"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -19,8 +20,8 @@ const hugePageBallast = 64 << 20
 
 // hugePagesFrom is the size of configuration from which a run uses huge
 // pages. Setting them up costs a collection, 4-5 ms of a run (measured on
-// a one-network validate: 11-14 ms without, 16-21 with); a fresh page
-// costs 11 µs, and a plan allocates about 20 KiB per container, which its
+// a one-network validate: 11-14 ms without, 16-21 with); where they are
+// used a fresh page costs 11 µs (see slowFault), and a plan allocates about 20 KiB per container, which its
 // configuration describes in 170 bytes. So they pay from about 150
 // containers, 25 KiB of HCL.
 const hugePagesFrom = 32 << 10
@@ -39,9 +40,12 @@ const hugePagesFrom = 32 << 10
 // mapping MADV_HUGEPAGE, and let one collection free the block. The
 // allocations that follow reuse that range, lowest addresses first, and
 // fault it in 2 MiB at a time. Small configurations skip it (see
-// hugePagesFrom); NETPLAN_HUGEPAGES=0 turns it off.
+// hugePagesFrom), and so do machines where a fresh page is cheap (see
+// slowPageFaults); NETPLAN_HUGEPAGES=0 turns it off, =1 on whatever the
+// probe says.
 func useHugePages(configBytes int64) {
-	if configBytes < hugePagesFrom || os.Getenv("NETPLAN_HUGEPAGES") == "0" || !hugePagesOnRequest() {
+	env := os.Getenv("NETPLAN_HUGEPAGES")
+	if configBytes < hugePagesFrom || env == "0" || !hugePagesOnRequest() || (env != "1" && !slowPageFaults()) {
 		return
 	}
 	// Allocating the block would start a collection of its own.
@@ -61,6 +65,38 @@ func useHugePages(configBytes int64) {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(memoryLimit + hugePageBallast)
 	}
+}
+
+// slowFault is the cost of faulting in a fresh 4 KiB page above which huge
+// pages pay. On a guest where a fault costs 10-11 µs they took a
+// 1000-container no-op plan from 142-151 ms to 105-120 ms; where it costs
+// 1.6-1.9 µs (a KVM guest, Xeon) they made it slower, 51-82 ms against
+// 51-54 ms without, and an add-one apply 71-111 ms against 65-76 ms: each
+// huge page is zeroed whole when first touched, and the kernel may compact
+// memory to find one (64 MiB took 250 ms once, 10 ms the next time).
+const slowFault = 5 * time.Microsecond
+
+// slowPageFaults says whether faulting in fresh pages costs more than
+// slowFault each here. It times a few faults on a scratch mapping, in
+// batches, and keeps the fastest batch: a preemption in the middle of one
+// would otherwise pass for a slow machine. It costs about 16 faults.
+func slowPageFaults() bool {
+	const pages, batches = 16, 4
+	page := os.Getpagesize()
+	mem, err := unix.Mmap(-1, 0, pages*page, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE|unix.MAP_ANONYMOUS)
+	if err != nil {
+		return false
+	}
+	defer unix.Munmap(mem)
+	fastest := time.Duration(1<<63 - 1)
+	for b := range batches {
+		t0 := time.Now()
+		for p := b * pages / batches; p < (b+1)*pages/batches; p++ {
+			mem[p*page] = 1
+		}
+		fastest = min(fastest, time.Since(t0))
+	}
+	return fastest > slowFault*pages/batches
 }
 
 // sizeOfConfig is how many bytes the configuration at path holds (0 when
