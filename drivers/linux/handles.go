@@ -87,18 +87,20 @@ func (c *nsCache) drop(name string) {
 // A namespace that cannot be opened is gone or going: nothing to hold.
 func (c *nsCache) hold(name string) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	n, ok := c.m[name]
-	if ok {
-		delete(c.m, name)
-	} else {
+	delete(c.m, name)
+	c.mu.Unlock()
+	if !ok {
+		// Opened outside the lock: the phase's other deletions wait on it.
 		ns, err := netns.GetFromName(name)
 		if err != nil {
 			return
 		}
 		n = &nsHandle{ns: ns}
 	}
+	c.mu.Lock()
 	c.held = append(c.held, n)
+	c.mu.Unlock()
 }
 
 // releaseHeld closes the handles hold kept.
