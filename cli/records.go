@@ -32,17 +32,23 @@ func (a *app) recordPath(stack string) string {
 	return filepath.Join(dir, stack+".record")
 }
 
-// trustRecord hands the stack's record, if there is one, to the kernel for
-// the observation that comes next. Without one, or with one the kernel
-// cannot use, that observation reads everything, as without -refresh=false.
-func (s *session) trustRecord() {
+// handRecord hands the stack's record, if there is one, to the kernel for
+// the observation that comes next: with -refresh=false to trust (see
+// refreshFlag), otherwise to recall only what the kernel proves unchanged
+// since (drivers.Recorder). Without one, or with one the kernel cannot use,
+// that observation reads everything.
+func (s *session) handRecord(trust bool) {
 	r, ok := s.kernel.(drivers.Recorder)
 	if !ok {
 		return
 	}
 	b, err := os.ReadFile(s.app.recordPath(s.stack))
 	if err == nil {
-		err = r.Trust(b)
+		if trust {
+			err = r.Trust(b)
+		} else {
+			err = r.Recall(b)
+		}
 	}
 	if err != nil {
 		trace.Line("record not used: " + err.Error())

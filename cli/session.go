@@ -74,11 +74,9 @@ func (s *session) plan(ctx context.Context, destroy bool) (*planned, error) {
 	if destroy || s.cfg == nil {
 		return s.app.planDestroy(ctx, s.kernel, s.stack, s.cfg)
 	}
-	if s.noRefresh {
-		t0 := time.Now()
-		s.trustRecord()
-		trace.Since("read record", t0)
-	}
+	t0 := time.Now()
+	s.handRecord(s.noRefresh)
+	trace.Since("read record", t0)
 	return s.app.planConfig(ctx, s.kernel, s.cfg, s.app.color(s.flags))
 }
 

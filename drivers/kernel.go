@@ -74,4 +74,9 @@ type Recorder interface {
 	Record() ([]byte, error)
 	// Trust hands a record to the next Observe of its stack.
 	Trust(record []byte) error
+	// Recall hands a record to the next Observe of its stack, which takes
+	// from it only what the kernel proves unchanged since (drivers/linux:
+	// the firewall, while nftables' generation is the record's) and reads
+	// everything else: what a plain plan sees is the live kernel's.
+	Recall(record []byte) error
 }

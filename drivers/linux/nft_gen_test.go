@@ -80,3 +80,47 @@ func TestFirewallUnknownAfterOthersCommit(t *testing.T) {
 		t.Fatalf("record holds a firewall at generation %d after someone else's commit", fwAt.Gen)
 	}
 }
+
+// TestRecalledRecord: a kernel that recalls a record (a plain plan) reads
+// every namespace, so a route deleted inside shows, and takes only the
+// firewall from the record, while the nftables generation is the record's;
+// after anyone's commit it reads the table.
+func TestRecalledRecord(t *testing.T) {
+	const stack = "recall"
+	fw := testFirewall(stack, 2)
+	k := newKernel(t, stack)
+	observeFirewallFn = observeFirewall
+	t.Cleanup(func() { _, _ = deleteFirewall(testNft(t), fw.Table) })
+	recordFixture(t, k, stack, "np-recall", 1)
+	do(t, k, model.Step{Kind: model.StepSyncFirewall, Firewall: fw})
+	record, err := k.Record()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sh(t, "ip -n recall-0 route del default")
+
+	refuse := func(*nftables.Conn, *nlSock, string, *model.Firewall) (*model.Firewall, bool, error) {
+		return nil, false, errors.New("table read")
+	}
+	k2 := newKernel(t, stack)
+	observeFirewallFn = refuse
+	if err := k2.Recall(record); err != nil {
+		t.Fatal(err)
+	}
+	st := observe(t, k2, drivers.Query{Stack: stack}).State
+	diffFirewall(t, st.Firewall, fw)
+	if n := st.Netns["recall-0"]; n == nil || n.Gateway.IsValid() {
+		t.Errorf("recall-0 (route deleted inside): want it read, without a gateway; got %+v", n)
+	}
+
+	sh(t, "nft add table ip recall-other && nft delete table ip recall-other")
+	k3 := newKernel(t, stack)
+	observeFirewallFn = refuse // newKernel put the default back
+	if err := k3.Recall(record); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := k3.Observe(t.Context(), drivers.Query{Stack: stack}); err == nil {
+		t.Fatal("observe after another commit took the firewall from the record")
+	}
+	observeFirewallFn = observeFirewall
+}

@@ -110,7 +110,11 @@ func decodeHeader(data []byte) (version int, stack string, err error) {
 	return version, stack, t.end()
 }
 
-func decodeRecord(data []byte) (*recordFile, error) {
+func decodeRecord(data []byte) (*recordFile, error) { return decodeRecordPart(data, false) }
+
+// decodeRecordPart decodes a record, or with firewallOnly its header and
+// firewall, stopping where the namespaces start.
+func decodeRecordPart(data []byte, firewallOnly bool) (*recordFile, error) {
 	f := &recordFile{Netns: map[string]nsRecord{}}
 	var (
 		last    *nsRecord
@@ -118,9 +122,13 @@ func decodeRecord(data []byte) (*recordFile, error) {
 	)
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
+lines:
 	for line := 1; sc.Scan(); line++ {
 		t := &tokens{rest: sc.Text()}
 		kind := t.word()
+		if kind == "netns" && firewallOnly {
+			break lines
+		}
 		if line == 1 {
 			if kind != recordMagic {
 				return nil, errors.New("not a netplan record")
