@@ -72,8 +72,22 @@ func TestNetnsDeletedByHand(t *testing.T) {
 	if got := observe(t, k, drivers.Query{Stack: stack}).State.Netns; len(got) != 0 {
 		t.Fatalf("deleted namespace still observed: %+v", got)
 	}
-	err := sandbox.Eventually(100, 10e6, func() error {
-		if linkExists(v.HostName) {
+	waitLinkGone(t, v.HostName, time.Second)
+}
+
+type constErr string
+
+func (e constErr) Error() string { return string(e) }
+
+const errHostEndAlive = constErr("host veth end outlived its namespace")
+
+// waitLinkGone waits up to within for the host end name to go with its
+// namespace, which the kernel tears down in the background.
+func waitLinkGone(t *testing.T, name string, within time.Duration) {
+	t.Helper()
+	const pause = 10 * time.Millisecond
+	err := sandbox.Eventually(int(within/pause), pause, func() error {
+		if linkExists(name) {
 			return errHostEndAlive
 		}
 		return nil
@@ -82,12 +96,6 @@ func TestNetnsDeletedByHand(t *testing.T) {
 		t.Fatal(err)
 	}
 }
-
-type constErr string
-
-func (e constErr) Error() string { return string(e) }
-
-const errHostEndAlive = constErr("host veth end outlived its namespace")
 
 // A namespace deleted in a phase stays alive, holding its veth, until the
 // phase ends, so the kernel tears it down after the phase's bridges went
@@ -110,13 +118,5 @@ func TestDeleteNetnsHeldToPhaseEnd(t *testing.T) {
 		t.Fatal("the namespace was torn down before the end of its phase")
 	}
 	k.EndPhase()
-	err := sandbox.Eventually(300, 10e6, func() error {
-		if linkExists(v.HostName) {
-			return errHostEndAlive
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	waitLinkGone(t, v.HostName, 3*time.Second)
 }

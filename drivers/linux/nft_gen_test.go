@@ -10,6 +10,12 @@ import (
 	"github.com/netplan-dev/netplan/model"
 )
 
+// refuseTableRead stands in for observeFirewall: an observation that reads
+// the table fails.
+func refuseTableRead(*nftables.Conn, *nlSock, string, *model.Firewall) (*model.Firewall, bool, error) {
+	return nil, false, errors.New("table read")
+}
+
 // TestFirewallFromRecord: a record carries the stack's firewall with the
 // nftables generation it was read at, or reached by this process's own
 // step. A kernel that trusts the record takes the firewall from it without
@@ -30,9 +36,7 @@ func TestFirewallFromRecord(t *testing.T) {
 
 	// Reading the table now fails the observation: only a firewall taken
 	// from the record lets it through.
-	refuse := func(*nftables.Conn, *nlSock, string, *model.Firewall) (*model.Firewall, bool, error) {
-		return nil, false, errors.New("table read")
-	}
+	refuse := refuseTableRead
 	k2 := newKernel(t, stack)
 	observeFirewallFn = refuse
 	if err := k2.Trust(record); err != nil {
@@ -99,9 +103,7 @@ func TestRecalledRecord(t *testing.T) {
 	}
 	sh(t, "ip -n recall-0 route del default")
 
-	refuse := func(*nftables.Conn, *nlSock, string, *model.Firewall) (*model.Firewall, bool, error) {
-		return nil, false, errors.New("table read")
-	}
+	refuse := refuseTableRead
 	k2 := newKernel(t, stack)
 	observeFirewallFn = refuse
 	if err := k2.Recall(record); err != nil {
