@@ -122,12 +122,11 @@ func decodeRecordPart(data []byte, firewallOnly bool) (*recordFile, error) {
 	)
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
-lines:
 	for line := 1; sc.Scan(); line++ {
 		t := &tokens{rest: sc.Text()}
 		kind := t.word()
 		if kind == "netns" && firewallOnly {
-			break lines
+			break
 		}
 		if line == 1 {
 			if kind != recordMagic {
