@@ -21,9 +21,9 @@ const hugePageBallast = 64 << 20
 // hugePagesFrom is the size of configuration from which a run uses huge
 // pages. Setting them up costs a collection, 4-5 ms of a run (measured on
 // a one-network validate: 11-14 ms without, 16-21 with); where they are
-// used a fresh page costs 11 µs (see slowFault), and a plan allocates about 20 KiB per container, which its
-// configuration describes in 170 bytes. So they pay from about 150
-// containers, 25 KiB of HCL.
+// used a fresh page costs 11 µs (see slowFault), and a plan allocates
+// about 20 KiB per container, which its configuration describes in 170
+// bytes. So they pay from about 150 containers, 25 KiB of HCL.
 const hugePagesFrom = 32 << 10
 
 // useHugePages puts the heap this run is about to fill on transparent huge
