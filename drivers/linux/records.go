@@ -82,7 +82,7 @@ func (k *Kernel) takeRecord(rec []byte, firewallOnly bool) error {
 	return nil
 }
 
-// pendingRecord is a record handed to Trust, decoded by the Observe that
+// pendingRecord is a record handed to Trust or Recall, decoded by the Observe that
 // takes it.
 type pendingRecord struct {
 	stack        string
