@@ -104,9 +104,6 @@ func (r *runner) run(ctx context.Context, steps []model.Step) (int, *failure) {
 		}
 		close(next)
 		wg.Wait()
-		if e, ok := r.k.(drivers.PhaseEnder); ok {
-			e.EndPhase()
-		}
 		trace.Since(fmt.Sprintf("phase %d (%d %s)", steps[phase[0]].Phase, len(phase), steps[phase[0]].Kind), t0)
 		kinds.print()
 		if first != nil {

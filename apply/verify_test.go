@@ -4,7 +4,6 @@ import (
 	"context"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/netplan-dev/netplan/drivers"
@@ -94,56 +93,5 @@ func TestVerifyDestroyNamesWhatItRemoves(t *testing.T) {
 				t.Fatalf("a destroy whose %s steps were dropped verified clean: %v", kind, err)
 			}
 		})
-	}
-}
-
-// phaseKernel records, at each EndPhase, the phases of the steps done so far.
-type phaseKernel struct {
-	*fake.Kernel
-	mu    sync.Mutex
-	done  []int   // phase of each step done, in order
-	ended [][]int // a copy of done at each EndPhase
-}
-
-func (k *phaseKernel) Do(ctx context.Context, s model.Step) error {
-	err := k.Kernel.Do(ctx, s)
-	k.mu.Lock()
-	k.done = append(k.done, s.Phase)
-	k.mu.Unlock()
-	return err
-}
-
-func (k *phaseKernel) EndPhase() {
-	k.mu.Lock()
-	k.ended = append(k.ended, slices.Clone(k.done))
-	k.mu.Unlock()
-}
-
-// A PhaseEnder hears of the end of every phase once all its steps returned,
-// before any step of the next phase starts.
-func TestEndPhaseAfterEveryPhase(t *testing.T) {
-	k := &phaseKernel{Kernel: fake.New()}
-	p, q := planFor(t, k, plannertest.Demo("s"))
-	if _, err := Apply(context.Background(), k, p, Options{Query: q, Workers: 4}); err != nil {
-		t.Fatal(err)
-	}
-	var want [][]int
-	var sofar []int
-	for _, phase := range phases(p.Steps) {
-		for range phase {
-			sofar = append(sofar, p.Steps[phase[0]].Phase)
-		}
-		want = append(want, slices.Clone(sofar))
-	}
-	if len(want) < 3 {
-		t.Fatalf("the demo plan has %d phases; the test needs several", len(want))
-	}
-	if len(k.ended) != len(want) {
-		t.Fatalf("EndPhase called %d times, want once for each of %d phases", len(k.ended), len(want))
-	}
-	for i := range want {
-		if !slices.Equal(k.ended[i], want[i]) {
-			t.Fatalf("at EndPhase %d the steps done were of phases %v, want %v", i+1, k.ended[i], want[i])
-		}
 	}
 }

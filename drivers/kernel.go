@@ -21,14 +21,6 @@ type Kernel interface {
 	Close() error
 }
 
-// PhaseEnder is a Kernel that wants to know when every step of a phase has
-// returned: drivers/linux keeps the namespaces a phase deletes alive until
-// then, so that their teardown in the kernel does not contend with the
-// phase's other deletions (see its handles.go).
-type PhaseEnder interface {
-	EndPhase()
-}
-
 // Query says which stack to observe and which names the configuration wants.
 type Query struct {
 	Stack   string

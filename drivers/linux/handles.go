@@ -11,7 +11,7 @@ import (
 
 // nsHandle is an open container namespace: its file (for PeerNamespace) and
 // one NETLINK_ROUTE socket inside it. Both keep the namespace alive: a
-// deleted namespace's handle is closed at the end of the phase (see hold).
+// deleted namespace's handle is closed when the run ends (see hold).
 type nsHandle struct {
 	ns netns.NsHandle
 	h  *netlink.Handle
@@ -31,8 +31,8 @@ func (n *nsHandle) close() {
 type nsCache struct {
 	mu sync.Mutex
 	m  map[string]*nsHandle
-	// held keeps deleted namespaces alive until the end of the phase that
-	// deleted them (see hold).
+	// held keeps the namespaces this run deleted alive until it ends (see
+	// hold).
 	held []*nsHandle
 }
 
@@ -76,14 +76,14 @@ func (c *nsCache) drop(name string) {
 }
 
 // hold forgets a namespace's handle, about to be deleted, but keeps the
-// namespace itself alive until releaseHeld, opening its file if no handle
-// is cached. The kernel tears a namespace down once nothing holds it, in a
-// worker that takes the rtnl lock for each batch of namespaces and waits
-// for RCU grace periods under it; when that runs alongside a bridge's
-// deletion in the same phase, each waits for the other (a 1000-container
-// destroy: the bridge took 370-440 ms instead of 270-340). Held to the
-// end of the phase, the namespaces are torn down after the bridge went,
-// as a batch of links that are no bridge's ports any more.
+// namespace itself alive until closeAll, at the end of the run, opening its
+// file if no handle is cached. The kernel tears a namespace down once
+// nothing holds it, in a worker that takes the rtnl lock for each batch of
+// namespaces and waits for RCU grace periods under it; beside a bridge's
+// deletion, which holds that lock for one grace period per port, each
+// waited for the other (a 1000-container destroy: the bridge took 370-440
+// ms instead of 270-340). Held to the end, the namespaces are torn down
+// after the run, as a batch of links that are no bridge's ports any more.
 // A namespace that cannot be opened is gone or going: nothing to hold.
 func (c *nsCache) hold(name string) {
 	c.mu.Lock()

@@ -117,9 +117,6 @@ func (k *Kernel) label(owner string) (string, error) {
 	return model.Label(k.stack, owner), nil
 }
 
-// EndPhase lets the namespaces the phase deleted go (see nsCache.hold).
-func (k *Kernel) EndPhase() { k.nss.releaseHeld() }
-
 // Close releases every handle and socket. It is safe to call more than once.
 func (k *Kernel) Close() error {
 	defer trace.Since("kernel close", time.Now())

@@ -138,7 +138,7 @@ func isNsMount(path string) bool {
 // deleteNetns deletes a namespace netplan labelled; its veths go with it.
 // One already gone is not an error. The label is read again unless this
 // process saw this very namespace as the stack's (see ownedNs). The kernel frees the namespace 20-280 ms
-// after nothing holds it; this process holds it to the end of the phase
+// after nothing holds it; this process holds it to the end of the run
 // (see nsCache.hold).
 func (k *Kernel) deleteNetns(name string) error {
 	fail := func(err error) error { return fmt.Errorf("delete netns %s: %w", name, err) }

@@ -97,11 +97,11 @@ func waitLinkGone(t *testing.T, name string, within time.Duration) {
 	}
 }
 
-// A namespace deleted in a phase stays alive, holding its veth, until the
-// phase ends, so the kernel tears it down after the phase's bridges went
-// and not alongside them; then it goes. Without the hold the kernel frees
-// a namespace 20-280 ms after its delete.
-func TestDeleteNetnsHeldToPhaseEnd(t *testing.T) {
+// A namespace deleted in a run stays alive, holding its veth, until the run
+// ends (Kernel.Close), so the kernel tears it down after the run's bridges
+// went and not beside them; then it goes. Without the hold the kernel
+// frees a namespace 20-280 ms after its delete.
+func TestDeleteNetnsHeldToClose(t *testing.T) {
 	const stack = "nshold"
 	k := newKernel(t, stack)
 	cleanupLinks(t, "np-nsk")
@@ -115,8 +115,10 @@ func TestDeleteNetnsHeldToPhaseEnd(t *testing.T) {
 	}
 	time.Sleep(500 * time.Millisecond)
 	if !linkExists(v.HostName) {
-		t.Fatal("the namespace was torn down before the end of its phase")
+		t.Fatal("the namespace was torn down before the end of the run")
 	}
-	k.EndPhase()
+	if err := k.Close(); err != nil {
+		t.Fatal(err)
+	}
 	waitLinkGone(t, v.HostName, 3*time.Second)
 }
