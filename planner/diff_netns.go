@@ -13,7 +13,7 @@ func (d *differ) namespaces() {
 		tn, on := d.t.Netns[name], d.o.Netns[name]
 		if on != nil && on.Owner != tn.Owner {
 			// Another container now wants this namespace name.
-			d.add(model.Step{Kind: model.StepDeleteNetns, Owner: on.Owner, Phase: PhaseDeleteNetns, Netns: nsRef(on)})
+			d.add(model.Step{Kind: model.StepDeleteNetns, Owner: on.Owner, Phase: PhaseRemove, Netns: nsRef(on)})
 			on = nil
 		}
 		if on == nil {
@@ -25,7 +25,7 @@ func (d *differ) namespaces() {
 	for _, name := range d.oNetns {
 		if d.t.Netns[name] == nil {
 			on := d.o.Netns[name]
-			d.add(model.Step{Kind: model.StepDeleteNetns, Owner: on.Owner, Phase: PhaseDeleteNetns, Netns: nsRef(on)})
+			d.add(model.Step{Kind: model.StepDeleteNetns, Owner: on.Owner, Phase: PhaseRemove, Netns: nsRef(on)})
 		}
 	}
 }

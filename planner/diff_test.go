@@ -298,8 +298,8 @@ func TestDiff(t *testing.T) {
 				web(d).Attachments = web(d).Attachments[:1]
 			},
 			steps: []string{
-				"delete-netns container.db",
 				"delete-bridge network.back np-back",
+				"delete-netns container.db",
 				"delete-veth container.web eth1",
 				"sync-firewall firewall.netplan-t",
 			},

@@ -5,19 +5,18 @@ package planner
 const (
 	// Default routes first: deleting a veth or an address can take the route
 	// with it, and a del-route racing that would fail.
-	// Namespaces that go (taking their veths) go here too, before the
-	// bridges: unmounting one waits for an expedited RCU grace period, and
-	// beside a bridge's deletion, which waits for one per port, the two
-	// queued behind each other (a 100-container destroy: 59-79 ms against
-	// 67-100 with the namespaces in the bridges' phase; even at 300 and
-	// 1000). The driver keeps a deleted namespace alive until the run ends
-	// (see drivers/linux's nsCache.hold), so the kernel's own teardown of
-	// it, which takes the rtnl lock, does not run beside the bridges either.
 	PhaseDelRoute = 1 + iota
-	// What goes away or is replaced: veths and addresses of surviving
-	// namespaces, bridge addresses, bridges. A bridge may go in the same
-	// phase as the veths enslaved to it: the kernel releases the ports of a
-	// deleted bridge, and a veth deleted first leaves the bridge.
+	// What goes away or is replaced: namespaces (taking their veths), veths
+	// and addresses of surviving namespaces, bridge addresses, bridges.
+	// A bridge may go in the same phase as the veths enslaved to it: the
+	// kernel releases the ports of a deleted bridge, and a veth deleted first
+	// leaves the bridge. Deleting them together lets the bridge's teardown
+	// (one port at a time, under the rtnl lock) overlap the namespaces' own
+	// asynchronous teardown instead of queueing behind it: a 1000-container
+	// destroy took 1.15 s one after the other and 0.43 s together. (The
+	// driver now keeps deleted namespaces open until the run ends, so their
+	// teardown comes after; unmounting them in a phase of their own, before
+	// the bridges, spared 100 containers 3-5 ms and cost 1000 about 40.)
 	// The stack's table goes here too, when the stack goes: the kernel frees
 	// a deleted table after an RCU grace period, and a netfilter socket
 	// closed before that waits for it (nft_rcv_nl_event): 9.5 ms at the end
@@ -47,6 +46,3 @@ const (
 
 // PhaseDeleteBridge is PhaseRemove: see there why bridges go with the veths.
 const PhaseDeleteBridge = PhaseRemove
-
-// PhaseDeleteNetns is PhaseDelRoute: see there why namespaces go first.
-const PhaseDeleteNetns = PhaseDelRoute

@@ -78,16 +78,16 @@ func TestCreateFromEmpty(t *testing.T) {
 func TestDestroy(t *testing.T) {
 	live := applied(t, plannertest.Demo("t"))
 	p := Diff(model.NewState("t"), live)
-	// The namespaces go first, then the table with the bridges, whose
-	// teardown is the longest: the table's grace period passes meanwhile
-	// (see PhaseDelRoute and PhaseRemove).
+	// The table and the bridges go first in the phase of the namespaces:
+	// the bridges' teardown is the longest and overlaps the namespaces',
+	// and the table's grace period passes meanwhile (see PhaseRemove).
 	want := []string{
-		"delete-netns container.db",
-		"delete-netns container.jail",
-		"delete-netns container.web",
 		"delete-firewall firewall.netplan-t",
 		"delete-bridge network.back np-back",
 		"delete-bridge network.front np-front",
+		"delete-netns container.db",
+		"delete-netns container.jail",
+		"delete-netns container.web",
 		"flush-conntrack container.web",
 	}
 	if got := stepLines(p); !slices.Equal(got, want) {
