@@ -10,8 +10,8 @@ import (
 )
 
 // nsHandle is an open container namespace: its file (for PeerNamespace) and
-// one NETLINK_ROUTE socket inside it. Both keep the namespace alive: a
-// deleted namespace's handle is closed when the run ends (see hold).
+// one NETLINK_ROUTE socket inside it. Both keep the namespace alive, so they
+// are closed before the namespace is deleted.
 type nsHandle struct {
 	ns netns.NsHandle
 	h  *netlink.Handle
@@ -31,9 +31,6 @@ func (n *nsHandle) close() {
 type nsCache struct {
 	mu sync.Mutex
 	m  map[string]*nsHandle
-	// held keeps the namespaces this run deleted alive until it ends (see
-	// hold).
-	held []*nsHandle
 }
 
 func newNsCache() *nsCache { return &nsCache{m: map[string]*nsHandle{}} }
@@ -75,44 +72,6 @@ func (c *nsCache) drop(name string) {
 	}
 }
 
-// hold forgets a namespace's handle, about to be deleted, but keeps the
-// namespace itself alive until closeAll, at the end of the run, opening its
-// file if no handle is cached. The kernel tears a namespace down once
-// nothing holds it, in a worker that takes the rtnl lock for each batch of
-// namespaces and waits for RCU grace periods under it; beside a bridge's
-// deletion, which holds that lock for one grace period per port, each
-// waited for the other (a 1000-container destroy: the bridge took 370-440
-// ms instead of 270-340). Held to the end, the namespaces are torn down
-// after the run, as a batch of links that are no bridge's ports any more.
-// A namespace that cannot be opened is gone or going: nothing to hold.
-func (c *nsCache) hold(name string) {
-	c.mu.Lock()
-	n, ok := c.m[name]
-	delete(c.m, name)
-	c.mu.Unlock()
-	if !ok {
-		// Opened outside the lock: the phase's other deletions wait on it.
-		ns, err := netns.GetFromName(name)
-		if err != nil {
-			return
-		}
-		n = &nsHandle{ns: ns}
-	}
-	c.mu.Lock()
-	c.held = append(c.held, n)
-	c.mu.Unlock()
-}
-
-// releaseHeld closes the handles hold kept.
-func (c *nsCache) releaseHeld() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for _, n := range c.held {
-		n.close()
-	}
-	c.held = nil
-}
-
 // keepOnly drops the handles of namespaces not in names: a namespace deleted
 // by hand must not be kept alive by a handle of ours.
 func (c *nsCache) keepOnly(names map[string]bool) {
@@ -127,7 +86,6 @@ func (c *nsCache) keepOnly(names map[string]bool) {
 }
 
 func (c *nsCache) closeAll() {
-	c.releaseHeld()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for name, n := range c.m {

@@ -138,8 +138,7 @@ func isNsMount(path string) bool {
 // deleteNetns deletes a namespace netplan labelled; its veths go with it.
 // One already gone is not an error. The label is read again unless this
 // process saw this very namespace as the stack's (see ownedNs). The kernel frees the namespace 20-280 ms
-// after nothing holds it; this process holds it to the end of the run
-// (see nsCache.hold).
+// later, once nothing holds it: our own handle is closed first.
 func (k *Kernel) deleteNetns(name string) error {
 	fail := func(err error) error { return fmt.Errorf("delete netns %s: %w", name, err) }
 	var st unix.Stat_t
@@ -153,7 +152,7 @@ func (k *Kernel) deleteNetns(name string) error {
 			return fail(err)
 		}
 	}
-	k.nss.hold(name)
+	k.nss.drop(name)
 	k.owned.forget(name)
 	if err := netns.DeleteNamed(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fail(err)
