@@ -48,10 +48,15 @@ func Apply(ctx context.Context, k drivers.Kernel, p *planner.Plan, opts Options)
 	}
 	var res Result
 	res.Added, res.Changed, res.Destroyed = p.Summary()
-	q := query(p, opts.Query)
+	// What verify or rollback observes, every name of both States sorted
+	// (1 ms at 1000 containers), is worked out while the steps wait on the
+	// kernel.
+	qc := make(chan drivers.Query, 1)
+	go func() { qc <- query(p, opts.Query) }()
 	r := &runner{k: k, workers: opts.Workers, progress: opts.Progress}
 	done, failure := r.run(ctx, p.Steps)
 	res.StepsDone = done
+	q := <-qc
 	if failure == nil {
 		t0 := time.Now()
 		defer trace.Since("verify", t0)
