@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/netip"
 	"reflect"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -39,7 +41,7 @@ func TestRecordCodecRoundTrip(t *testing.T) {
 	noTable.Firewall.State = nil
 	unknown := sampleRecord()
 	unknown.Firewall = nil
-	for name, f := range map[string]*recordFile{"full": sampleRecord(), "no table": noTable, "firewall unknown": unknown} {
+	for name, f := range map[string]*recordFile{"full": sampleRecord(), "no table": noTable, "firewall unknown": unknown, "1000 namespaces": largeRecord(1000)} {
 		t.Run(name, func(t *testing.T) {
 			text := encodeRecord(f)
 			got, err := decodeRecord(text)
@@ -51,6 +53,62 @@ func TestRecordCodecRoundTrip(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestRecordNamespaceOrder: the namespaces' lines, written in runs side by
+// side for a large record, come out in name order, each once.
+func TestRecordNamespaceOrder(t *testing.T) {
+	for _, n := range []int{1, recordChunkMin*2 - 1, recordChunkMin*2 + 1, 1000} {
+		var names []string
+		for line := range strings.Lines(string(encodeRecord(largeRecord(n)))) {
+			if rest, ok := strings.CutPrefix(line, "netns "); ok {
+				names = append(names, strings.Fields(rest)[0])
+			}
+		}
+		want := make([]string, 0, n+2)
+		for name := range largeRecord(n).Netns {
+			want = append(want, strconv.Quote(name))
+		}
+		slices.Sort(want)
+		if !slices.Equal(names, want) {
+			t.Errorf("%d namespaces: lines for %d namespaces, out of order or repeated", n, len(names))
+		}
+	}
+}
+
+// TestRecordWriterQuotesAsGo: the writer's shortcuts write what
+// strconv.Quote of the text would, which is what the decoder unquotes.
+func TestRecordWriterQuotesAsGo(t *testing.T) {
+	for _, s := range []string{"", "plain", "with space", `q"uote`, `back\slash`, "tab\t", "ünï", "\x7f", "~", "\x00"} {
+		if got, want := string((&recordWriter{}).str(s).b), " "+strconv.Quote(s); got != want {
+			t.Errorf("str(%q) = %s, want %s", s, got, want)
+		}
+	}
+	for _, a := range []netip.Addr{{}, netip.MustParseAddr("10.0.0.1"), netip.MustParseAddr("fd00::1"), netip.MustParseAddr("::ffff:10.0.0.1")} {
+		if got, want := string((&recordWriter{}).addr(a).b), string((&recordWriter{}).str(addrText(a)).b); got != want {
+			t.Errorf("addr(%v) = %s, want %s", a, got, want)
+		}
+	}
+	for _, ps := range [][]netip.Prefix{nil, {netip.MustParsePrefix("10.0.0.2/24")}, {netip.MustParsePrefix("10.0.0.2/24"), netip.MustParsePrefix("fd00::2/64")}, {{}}} {
+		if got, want := string((&recordWriter{}).prefixes(ps).b), string((&recordWriter{}).str(prefixesText(ps)).b); got != want {
+			t.Errorf("prefixes(%v) = %s, want %s", ps, got, want)
+		}
+	}
+}
+
+// largeRecord is sampleRecord with n more containers like its web one.
+func largeRecord(n int) *recordFile {
+	f := sampleRecord()
+	web := f.Netns["web"]
+	for i := range n {
+		name := fmt.Sprintf("c%04d", i)
+		r := web
+		r.Ino += uint64(i)
+		r.Peers, r.Inner = map[string]int{"eth0": 100 + i}, map[string]int{"eth0": 2}
+		r.Netns = &model.Netns{Owner: "container." + name, Name: name, LoUp: true, Gateway: web.Netns.Gateway, Veths: map[string]*model.Veth{"eth0": web.Netns.Veths["eth0"]}}
+		f.Netns[name] = r
+	}
+	return f
 }
 
 // TestRecordCodecRejects: a damaged record is an error naming the line,
@@ -104,15 +162,9 @@ func FuzzRecordCodec(f *testing.F) {
 // BenchmarkRecordCodec: a record of 1000 containers, each publishing a
 // port, written and read back.
 func BenchmarkRecordCodec(b *testing.B) {
-	f := sampleRecord()
-	web := f.Netns["web"]
+	f := largeRecord(1000)
 	for i := range 1000 {
-		name := fmt.Sprintf("c%04d", i)
-		r := web
-		r.Ino += uint64(i)
-		r.Netns = &model.Netns{Owner: "container." + name, Name: name, LoUp: true, Gateway: web.Netns.Gateway, Veths: map[string]*model.Veth{"eth0": web.Netns.Veths["eth0"]}}
-		f.Netns[name] = r
-		f.Firewall.State.Ports = append(f.Firewall.State.Ports, model.PublishedPort{Owner: "container." + name, Protocol: "tcp", HostIP: netip.IPv4Unspecified(), HostPort: uint16(20000 + i), Addr: netip.MustParseAddr("10.0.3.4"), Port: 80})
+		f.Firewall.State.Ports = append(f.Firewall.State.Ports, model.PublishedPort{Owner: fmt.Sprintf("container.c%04d", i), Protocol: "tcp", HostIP: netip.IPv4Unspecified(), HostPort: uint16(20000 + i), Addr: netip.MustParseAddr("10.0.3.4"), Port: 80})
 	}
 	text := encodeRecord(f)
 	b.Run("encode", func(b *testing.B) {
@@ -127,4 +179,19 @@ func BenchmarkRecordCodec(b *testing.B) {
 			}
 		}
 	})
+}
+
+// addrText and prefixesText are the plain forms recordWriter.addr and
+// recordWriter.prefixes write without building.
+func addrText(a netip.Addr) string {
+	b, _ := a.MarshalText()
+	return string(b)
+}
+
+func prefixesText(ps []netip.Prefix) string {
+	parts := make([]string, len(ps))
+	for i, p := range ps {
+		parts[i] = p.String()
+	}
+	return strings.Join(parts, ",")
 }
