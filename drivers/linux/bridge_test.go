@@ -3,6 +3,7 @@ package linux
 import (
 	"net/netip"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/netplan-dev/netplan/drivers"
@@ -160,5 +161,20 @@ func TestUnfinishedBridgeAdopted(t *testing.T) {
 	do(t, k, model.Step{Kind: model.StepCreateBridge, Owner: b.Owner, Bridge: b})
 	if got := observe(t, k, q).State.Bridges["np-unf"]; !reflect.DeepEqual(got, b) {
 		t.Fatalf("after create: %+v, want %+v", got, b)
+	}
+}
+
+// TestHostIndex: the ioctl that create-veth and set-veth find a bridge
+// with gives the index iproute2 shows, and names a link that is missing.
+func TestHostIndex(t *testing.T) {
+	k := newKernel(t, "hostindex")
+	cleanupLinks(t, "np-hix")
+	sh(t, "ip link add np-hix type bridge")
+	got, err := k.hostIndex("np-hix")
+	if want := ipLinkShow(t, "", "np-hix").Index; err != nil || got != want || want == 0 {
+		t.Fatalf("hostIndex(np-hix) = %d, %v; ip link shows index %d", got, err, want)
+	}
+	if _, err := k.hostIndex("np-nosuch"); err == nil || !strings.Contains(err.Error(), "no link np-nosuch") {
+		t.Fatalf("hostIndex of a missing link: %v, want an error naming it", err)
 	}
 }

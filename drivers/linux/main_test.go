@@ -76,6 +76,7 @@ func sh(t *testing.T, script string) string {
 
 // ipLink is the part of `ip -j -d link show` the tests read.
 type ipLink struct {
+	Index    int    `json:"ifindex"`
 	Name     string `json:"ifname"`
 	Alias    string `json:"ifalias"`
 	Master   string `json:"master"`

@@ -157,6 +157,25 @@ func (k *Kernel) hostHasLink(name string) bool {
 	return !errors.Is(unix.IoctlIfreq(k.raw.Socket.GetFd(), unix.SIOCGIFINDEX, ifr), unix.ENODEV)
 }
 
+// hostIndex is the index of the host link of that name, asked through the
+// same lock-free ioctl: where a step needs only a bridge's index, an
+// RTM_GETLINK would take the rtnl lock every other worker waits on and
+// fill the whole bridge. (Not for a link just made: see addVethPair.) A
+// missing link is an error that says so.
+func (k *Kernel) hostIndex(name string) (int, error) {
+	ifr, err := unix.NewIfreq(name)
+	if err != nil {
+		return 0, err
+	}
+	if err := unix.IoctlIfreq(k.raw.Socket.GetFd(), unix.SIOCGIFINDEX, ifr); err != nil {
+		if errors.Is(err, unix.ENODEV) {
+			return 0, fmt.Errorf("no link %s", name)
+		}
+		return 0, fmt.Errorf("find link %s: %w", name, err)
+	}
+	return int(ifr.Uint32()), nil
+}
+
 // rawLinkByName reads one host link; found is false when there is none.
 func (k *Kernel) rawLinkByName(name string) (rawLink, bool, error) {
 	return k.rawLinkGet(0, name)

@@ -44,12 +44,12 @@ func (k *Kernel) createVeth(n *model.Netns, stepOwner string, v *model.Veth) err
 	if err != nil {
 		return fail(err)
 	}
-	br, err := k.host.LinkByName(v.Bridge)
+	master, err := k.hostIndex(v.Bridge)
 	if err != nil {
 		return fail(fmt.Errorf("find bridge %s: %w", v.Bridge, err))
 	}
 	spec := vethSpec{
-		Host: v.HostName, Peer: v.Name, MTU: v.MTU, Master: br.Attrs().Index,
+		Host: v.HostName, Peer: v.Name, MTU: v.MTU, Master: master,
 		HostUp: v.HostUp, PeerNs: int(nh.ns),
 	}
 	if v.MAC != "" {
@@ -149,12 +149,12 @@ func (k *Kernel) setVeth(ns string, v *model.Veth) error {
 	if !found {
 		return fail(errors.New("no host end"))
 	}
-	br, err := k.host.LinkByName(v.Bridge)
+	master, err := k.hostIndex(v.Bridge)
 	if err != nil {
 		return fail(fmt.Errorf("find bridge %s: %w", v.Bridge, err))
 	}
-	if host.Attrs().MasterIndex != br.Attrs().Index {
-		if err := k.host.LinkSetMasterByIndex(host, br.Attrs().Index); err != nil {
+	if host.Attrs().MasterIndex != master {
+		if err := k.host.LinkSetMasterByIndex(host, master); err != nil {
 			return fail(fmt.Errorf("set master %s: %w", v.Bridge, err))
 		}
 	}
