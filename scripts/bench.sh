@@ -86,9 +86,16 @@ for n in $sizes; do
   cfg="$work/cfg"; mkdir -p "$cfg"
   "$here/scripts/gen-bench-config.sh" "$n" > "$cfg/netplan.hcl"
 
-  base_up=$(run_ms "$here/scripts/baseline.sh" up "$n")
-  base_down=$(run_ms "$here/scripts/baseline.sh" down "$n")
-  settle
+  # The shell loop, like netplan below, is the median of three builds and
+  # teardowns from a settled kernel: one run of it swung by a third.
+  ups=() downs=()
+  for _ in 1 2 3; do
+    ups+=("$(run_ms "$here/scripts/baseline.sh" up "$n")")
+    downs+=("$(run_ms "$here/scripts/baseline.sh" down "$n")")
+    settle
+  done
+  base_up=$(median3 "${ups[@]}")
+  base_down=$(median3 "${downs[@]}")
   floor=$(median3 "$(bridge_floor)" "$(bridge_floor)" "$(bridge_floor)")
 
   # Apply from empty and destroy, three times each, alternating from a
