@@ -33,7 +33,8 @@ import (
 // (a veth belongs to the netns line before it; PEER and INNER are -1 when
 // the record has none). encoding/gob did the same job at twice the cost,
 // and its package initialisation (0.7 ms) ran at the start of every
-// command; a record of 1000 containers decodes in about a millisecond.
+// command. A record of 1000 containers, each publishing a port (199 KB),
+// encodes in 1.0-1.2 ms and decodes in 3.0-3.4 (BenchmarkRecordCodec).
 
 const recordMagic = "netplan-record"
 
@@ -131,8 +132,9 @@ func encodeNamespaces(w *recordWriter, f *recordFile, names []string) {
 	}
 }
 
-// recordWriter appends one line's fields: 1.5 ms for 1000 containers
-// where fmt.Fprintf took 2.6 (BenchmarkRecordCodec).
+// recordWriter appends one line's fields: on one goroutine 1.5 ms for 1000
+// containers where fmt.Fprintf took 2.6, before str stopped quoting plain
+// text rune by rune (BenchmarkRecordCodec).
 type recordWriter struct{ b []byte }
 
 func (w *recordWriter) word(s string) *recordWriter { w.b = append(w.b, s...); return w }
