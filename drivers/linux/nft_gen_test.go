@@ -16,6 +16,18 @@ func refuseTableRead(*nftables.Conn, *nlSock, string, *model.Firewall) (*model.F
 	return nil, false, errors.New("table read")
 }
 
+// firewallKernel is a kernel for stack that reads the table for real (these
+// tests are about the table), and the stack's firewall (testFirewall with
+// ports), whose table is deleted when the test ends.
+func firewallKernel(t *testing.T, stack string, ports int) (*Kernel, *model.Firewall) {
+	t.Helper()
+	fw := testFirewall(stack, ports)
+	k := newKernel(t, stack)
+	observeFirewallFn = observeFirewall
+	t.Cleanup(func() { _, _ = deleteFirewall(testNft(t), fw.Table) })
+	return k, fw
+}
+
 // TestFirewallFromRecord: a record carries the stack's firewall with the
 // nftables generation it was read at, or reached by this process's own
 // step. A kernel that trusts the record takes the firewall from it without
@@ -23,10 +35,7 @@ func refuseTableRead(*nftables.Conn, *nlSock, string, *model.Firewall) (*model.F
 // another table, makes it read the table again.
 func TestFirewallFromRecord(t *testing.T) {
 	const stack = "fwrec"
-	fw := testFirewall(stack, 3)
-	k := newKernel(t, stack)
-	observeFirewallFn = observeFirewall // the real reader: this test is about the table
-	t.Cleanup(func() { _, _ = deleteFirewall(testNft(t), fw.Table) })
+	k, fw := firewallKernel(t, stack, 3)
 	observe(t, k, drivers.Query{Stack: stack})
 	do(t, k, model.Step{Kind: model.StepSyncFirewall, Firewall: fw})
 	record, err := k.Record()
@@ -65,10 +74,7 @@ func TestFirewallFromRecord(t *testing.T) {
 // record without one.
 func TestFirewallUnknownAfterOthersCommit(t *testing.T) {
 	const stack = "fwrec2"
-	fw := testFirewall(stack, 2)
-	k := newKernel(t, stack)
-	observeFirewallFn = observeFirewall
-	t.Cleanup(func() { _, _ = deleteFirewall(testNft(t), fw.Table) })
+	k, fw := firewallKernel(t, stack, 2)
 	observe(t, k, drivers.Query{Stack: stack})
 	sh(t, "nft add table ip fwrec2-other && nft delete table ip fwrec2-other")
 	do(t, k, model.Step{Kind: model.StepSyncFirewall, Firewall: fw})
@@ -91,10 +97,7 @@ func TestFirewallUnknownAfterOthersCommit(t *testing.T) {
 // after anyone's commit it reads the table.
 func TestRecalledRecord(t *testing.T) {
 	const stack = "recall"
-	fw := testFirewall(stack, 2)
-	k := newKernel(t, stack)
-	observeFirewallFn = observeFirewall
-	t.Cleanup(func() { _, _ = deleteFirewall(testNft(t), fw.Table) })
+	k, fw := firewallKernel(t, stack, 2)
 	recordFixture(t, k, stack, "np-recall", 1)
 	do(t, k, model.Step{Kind: model.StepSyncFirewall, Firewall: fw})
 	record, err := k.Record()

@@ -82,8 +82,8 @@ func (k *Kernel) takeRecord(rec []byte, firewallOnly bool) error {
 	return nil
 }
 
-// pendingRecord is a record handed to Trust or Recall, decoded by the Observe that
-// takes it.
+// pendingRecord is a record handed to Trust or Recall, decoded by the
+// Observe that takes it.
 type pendingRecord struct {
 	stack        string
 	text         []byte
@@ -92,7 +92,8 @@ type pendingRecord struct {
 	f            *recordFile // once done is closed; nil when the record did not decode
 }
 
-// takeTrusted hands the record Trust gave for stack to one Observe, which
+// takeTrusted hands the record Trust or Recall gave for stack to one
+// Observe (of a recalled one, only the firewall is decoded), which
 // starts decoding it: the observations after it (verifying, rolling back)
 // read what they read. nil when there is none for stack.
 func (k *Kernel) takeTrusted(stack string) *pendingRecord {
